@@ -1,0 +1,1 @@
+"""The ontology files, shipped as package data."""

@@ -1,0 +1,1 @@
+"""Named competency queries (*.rq), shipped as package data."""

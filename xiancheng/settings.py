@@ -1,0 +1,87 @@
+"""Every setting, declared once with its default and help.
+
+Values come from the defaults, then a TOML file (``--config`` or ``XIANCHENG_CONFIG``), then
+environment variables ``XIANCHENG_<NAME>`` (upper case), then explicit overrides (command-line
+options, test fixtures).  Nothing is read at import time.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[str], Any] = str
+
+
+def _bool(value: str) -> bool:
+    if str(value).lower() in ("1", "true", "yes", "on"):
+        return True
+    if str(value).lower() in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"'{value}' is not a boolean (use true or false)")
+
+
+SETTINGS = [
+    Setting("data_dir", "var", "Directory for releases and on-disk stores (relative to the working directory).", Path),
+    Setting("base_iri", "https://kg.xiancheng.example/", "Base IRI under which data IRIs are minted."),
+    Setting("store", "oxigraph", "Store that serves queries: oxigraph or rdflib."),
+    Setting("host", "127.0.0.1", "Address the service listens on."),
+    Setting("port", 8000, "Port the service listens on.", int),
+]
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+class Settings(dict):
+    """A dict of every declared setting; attribute access for convenience."""
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def releases_dir(self) -> Path:
+        return Path(self["data_dir"]) / "releases"
+
+
+def load_settings(config_file: str | Path | None = None, environ: dict | None = None,
+                  **overrides) -> Settings:
+    environ = os.environ if environ is None else environ
+    values = {s.name: s.default for s in SETTINGS}
+    config_file = config_file or environ.get("XIANCHENG_CONFIG")
+    if config_file:
+        with open(config_file, "rb") as f:
+            for key, value in tomllib.load(f).items():
+                values[_known(key, f"in {config_file}")] = value
+    for setting in SETTINGS:
+        env = environ.get("XIANCHENG_" + setting.name.upper())
+        if env is not None:
+            values[setting.name] = env
+    for key, value in overrides.items():
+        if value is not None:
+            values[_known(key, "as an override")] = value
+    parsed = Settings()
+    for name, value in values.items():
+        setting = _BY_NAME[name]
+        try:
+            parsed[name] = setting.parse(value) if isinstance(value, str) else value
+        except ValueError as e:
+            raise ValueError(f"setting {name}: {e}") from None
+    return parsed
+
+
+def _known(key: str, where: str) -> str:
+    if key not in _BY_NAME:
+        raise ValueError(f"unknown setting '{key}' {where} (known: {', '.join(_BY_NAME)})")
+    return key
