@@ -1,0 +1,46 @@
+# Xiancheng KG — `make run` starts the service, `make test` runs the tests.
+# Both create the virtual environment (.venv) and install the project into it first.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test build format check-format bench system-deps clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## run: build the current release (if needed) and answer a named query
+run: $(STAMP)
+	$(BIN)/xiancheng build
+	$(BIN)/xiancheng query sponge-city-counties
+
+## test: install everything the tests need, then run them
+test: $(STAMP) system-deps
+	$(BIN)/python -m pytest
+
+## build: build, validate and reason, and write a release under var/releases
+build: $(STAMP)
+	$(BIN)/xiancheng build
+
+## format: rewrite the ontology, shapes and examples as canonical Turtle
+format: $(STAMP)
+	$(BIN)/python -m xiancheng.graph.canonical ontology/*.ttl ontology/examples/*.ttl ontology/examples/*/*.ttl
+
+check-format: $(STAMP)
+	$(BIN)/python -m xiancheng.graph.canonical --check ontology/*.ttl ontology/examples/*.ttl ontology/examples/*/*.ttl
+
+## bench: time the build → validate → reason pipeline
+bench: $(STAMP)
+	$(BIN)/python bench/pipeline.py
+
+## system-deps: Debian packages the tests need (none yet)
+system-deps:
+	@true
+
+clean:
+	rm -rf $(VENV) var .pytest_cache
