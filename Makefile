@@ -14,10 +14,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-## run: build the current release (if needed) and answer a named query
+## run: build the current release (if needed) and serve it at http://127.0.0.1:8000/
 run: $(STAMP)
-	$(BIN)/xiancheng build
-	$(BIN)/xiancheng query sponge-city-counties
+	$(BIN)/xiancheng serve
 
 ## test: install everything the tests need, then run them
 test: $(STAMP) system-deps
@@ -38,9 +37,11 @@ check-format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/pipeline.py
 
-## system-deps: Debian packages the tests need (none yet)
+## system-deps: Debian packages the tests need (chromium for the browser tests)
 system-deps:
-	@true
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver; }
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -1,8 +1,21 @@
 """The knowledge graph as a plain library: build, validate, reason, release, store and query.
 
-Nothing here imports Flask; the service only reads what this library builds.
+Nothing here imports Flask; the service only reads what this library builds. The names below are
+imported on first use, so that a query worker process (graph.workers) starts without loading
+rdflib or pyshacl.
 """
 
-from .build import BuildError, BuiltDataset, build_dataset, load_ontology, load_shapes
+from importlib import import_module
 
-__all__ = ["BuildError", "BuiltDataset", "build_dataset", "load_ontology", "load_shapes"]
+_EXPORTS = {
+    "BuildError": ".build", "BuiltDataset": ".build", "build_dataset": ".build",
+    "load_ontology": ".build", "load_shapes": ".build",
+}
+
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name):
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

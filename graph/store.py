@@ -22,6 +22,12 @@ from rdflib.namespace import XSD
 
 from .formats import RDF_FORMATS, RESULT_FORMATS, Format
 from .release import Release
+from .screen import dataset_clause
+
+# rdflib would otherwise fetch the documents a query names in FROM / FROM NAMED (including file:).
+import rdflib.plugins.sparql as _rdflib_sparql  # noqa: E402
+
+_rdflib_sparql.SPARQL_LOAD_GRAPHS = False
 
 
 class QueryError(ValueError):
@@ -150,7 +156,9 @@ class OxigraphStore(Store):
 
     def _execute(self, sparql, inference, bindings, default_graph, named_graphs):
         kwargs = {}
-        if default_graph:
+        if default_graph is None and named_graphs is None and any(dataset_clause(sparql)):
+            pass  # the query's FROM / FROM NAMED define its dataset (the union flag would override them)
+        elif default_graph:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
         elif inference:
             kwargs["use_default_graph_as_union"] = True

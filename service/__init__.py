@@ -1,0 +1,52 @@
+"""The Xiancheng KG web service: a Flask application made by ``create_app``.
+
+Nothing is read at import time: settings, the release and the query workers are all set up by
+the factory, so tests and servers can make as many differently configured apps as they need.
+"""
+
+from __future__ import annotations
+
+import atexit
+
+from flask import Flask
+from flask_cors import CORS
+
+from xiancheng.settings import Settings, load_settings
+
+
+def open_release(settings: Settings):
+    """The current release of ``settings.data_dir``, built first if there is none."""
+    from xiancheng.graph.release import current_release, make_release
+
+    release = current_release(settings.releases_dir)
+    if release is None:
+        release = make_release(settings.releases_dir, base=settings.base_iri)
+    return release
+
+
+def create_app(settings: Settings | None = None, *, release=None, pool=None, **overrides) -> Flask:
+    """Make the application. ``release`` and ``pool`` may be given (tests share them)."""
+    from xiancheng.graph.workers import WorkerPool
+
+    from . import errors, named, sparql, ui
+    from .core import Service
+
+    settings = settings if settings is not None else load_settings(**overrides)
+    release = release if release is not None else open_release(settings)
+    if pool is None:
+        pool = WorkerPool.for_release(release, size=settings.query_workers,
+                                      deadline=settings.query_timeout)
+        atexit.register(pool.close)
+
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body
+    app.json.ensure_ascii = False
+    app.extensions["xiancheng"] = Service(settings, release, pool)
+    origins = str(settings.cors_origins).strip()
+    CORS(app, origins="*" if origins == "*" else [o.strip() for o in origins.split(",")],
+         send_wildcard=origins == "*",
+         expose_headers=["ETag", "X-Data-Version", "Link"])
+    errors.init_app(app)
+    for blueprint in (sparql.bp, named.bp, ui.bp):
+        app.register_blueprint(blueprint)
+    return app

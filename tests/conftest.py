@@ -4,6 +4,7 @@ stores loaded from that release."""
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from xiancheng.graph.release import make_release
 from xiancheng.graph.store import OxigraphStore, RdflibStore
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/servers.py
 
 
 @pytest.fixture(scope="session")
@@ -67,3 +69,38 @@ def sources(tmp_path):
     target = tmp_path / "sources"
     shutil.copytree(SOURCES_DIR, target)
     return target
+
+
+# --- the service -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def pool(release):
+    """Query workers shared by the test apps (starting processes takes a moment)."""
+    from xiancheng.graph.workers import WorkerPool
+
+    with WorkerPool.for_release(release, size=2, deadline=3.0) as workers:
+        yield workers
+
+
+@pytest.fixture(scope="session")
+def app(data_dir, release, pool):
+    from xiancheng.service import create_app
+
+    return create_app(release=release, pool=pool, data_dir=data_dir, query_timeout=3.0,
+                      query_workers=2)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def live_server(data_dir, release, tmp_path_factory):
+    """``xiancheng serve`` (waitress) on a free port, serving the session's release."""
+    from servers import start_xiancheng
+
+    server = start_xiancheng(data_dir, tmp_path_factory.mktemp("logs") / "server.log",
+                             query_timeout=3, query_workers=2)
+    yield server
+    server.stop()

@@ -271,6 +271,24 @@ def dump(ctx, fmt, output):
 
 
 @main.command()
+@click.option("--host", help="Address to listen on (setting host).")
+@click.option("--port", type=int, help="Port to listen on (setting port).")
+@click.option("--server", type=click.Choice(["waitress", "gunicorn", "flask"]),
+              help="WSGI server (setting server); flask is the development server.")
+@click.pass_context
+def serve(ctx, host, port, server):
+    """Serve the SPARQL endpoint, query page and named queries on the current release."""
+    settings = _settings(ctx)
+    settings.update({k: v for k, v in (("host", host), ("port", port), ("server", server)) if v})
+    release = _release(settings)
+    from xiancheng.service.server import run_server
+
+    click.echo(f"Serving release {release.id} at http://{settings.host}:{settings.port}/ "
+               f"({settings.server}); Ctrl-C to stop.", err=True)
+    run_server(settings, release)
+
+
+@main.command()
 @click.pass_context
 def info(ctx):
     """Show the settings and the current release."""

@@ -33,9 +33,20 @@ def _bool(value: str) -> bool:
 SETTINGS = [
     Setting("data_dir", "var", "Directory for releases and on-disk stores (relative to the working directory).", Path),
     Setting("base_iri", "https://kg.xiancheng.example/", "Base IRI under which data IRIs are minted."),
-    Setting("store", "oxigraph", "Store that serves queries: oxigraph or rdflib."),
+    Setting("store", "oxigraph", "Store used by the command line's query verb: oxigraph or rdflib."),
     Setting("host", "127.0.0.1", "Address the service listens on."),
     Setting("port", 8000, "Port the service listens on.", int),
+    Setting("server", "waitress", "WSGI server for `serve`: waitress, gunicorn, or flask (development only).", str),
+    Setting("threads", 8, "Request threads of the waitress server (or of each gunicorn worker).", int),
+    Setting("http_workers", 1, "gunicorn worker processes (server = gunicorn).", int),
+    Setting("query_workers", 2, "Query worker processes per server process; each holds a copy of the store.", int),
+    Setting("query_timeout", 10.0, "Seconds a query may run before it is stopped (and its worker replaced).", float),
+    Setting("max_rows", 100_000, "Most rows (or triples) a query result may have.", int),
+    Setting("max_body", 1_048_576, "Largest request body accepted, in bytes.", int),
+    Setting("max_query_length", 100_000, "Longest query accepted, in characters.", int),
+    Setting("max_query_depth", 64, "Deepest nesting of brackets accepted in a query.", int),
+    Setting("cache_bytes", 64 * 1024 * 1024, "Memory for cached query results (0 turns the cache off).", int),
+    Setting("cors_origins", "*", "Origins allowed to call the API from a browser (CORS), comma-separated."),
 ]
 
 _BY_NAME = {s.name: s for s in SETTINGS}

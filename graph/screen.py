@@ -1,0 +1,132 @@
+"""Screening untrusted SPARQL before an engine sees it.
+
+Both engines execute ``SERVICE`` (an outbound request from the server), and deeply nested queries
+crash Oxigraph, so queries from the public endpoint are screened first: the query's codepoint
+escapes (``\\u0053ERVICE``) are decoded as a SPARQL parser would, the text is tokenised (so that
+keywords inside strings, IRIs and comments do not count), and the query is refused if it calls
+``SERVICE``, is an update, nests too deeply or is too long. The screen also finds the query form
+(SELECT, ASK, CONSTRUCT, DESCRIBE), which decides the result formats on offer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+MAX_LENGTH = 100_000
+MAX_DEPTH = 64
+
+UPDATE_KEYWORDS = {"insert", "delete", "load", "clear", "drop", "create", "add", "move", "copy", "with"}
+FORMS = {"select", "ask", "construct", "describe"}
+
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_NAME = r"[A-Za-z_\u00B7\u00C0-\uFFFF][A-Za-z0-9_\-.\u00B7\u00C0-\uFFFF]*"
+_TOKEN = re.compile(r"""
+    (?P<comment>\#[^\n\r]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+              |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
+  | (?P<open>[{(\[])
+  | (?P<close>[})\]])
+  | (?P<pname>(?:NAME)?:[A-Za-z0-9_\-.:%\u00B7\u00C0-\uFFFF]*)
+  | (?P<word>NAME)
+  | (?P<space>\s+)
+  | (?P<other>.)
+""".replace("NAME", _NAME), re.VERBOSE | re.DOTALL)
+
+
+class RefusedQuery(ValueError):
+    """The query is not accepted; the message says why and what to do instead."""
+
+
+@dataclass
+class Screened:
+    text: str                        # the query as received (engines decode escapes themselves)
+    form: str                        # select, ask, construct or describe
+    from_graphs: list[str] = field(default_factory=list)
+    from_named_graphs: list[str] = field(default_factory=list)
+    depth: int = 0
+
+
+def decode_codepoints(text: str) -> str:
+    """Apply SPARQL's codepoint escapes (section 19.2), which a parser applies before parsing."""
+    def replace(m):
+        code = int(m.group(1) or m.group(2), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            raise RefusedQuery(f"the escape {m.group(0)} is not a valid code point")
+        return chr(code)
+    return _CODEPOINT.sub(replace, text)
+
+
+def screen(text: str, max_length: int = MAX_LENGTH, max_depth: int = MAX_DEPTH) -> Screened:
+    if len(text) > max_length:
+        raise RefusedQuery(f"the query is {len(text)} characters long; the limit is {max_length}")
+    decoded = decode_codepoints(text)
+    depth = deepest = 0
+    form = None
+    prefixes: dict[str, str] = {}
+    froms: list[tuple[bool, str]] = []
+    state = None          # "prefix", "prefix-iri", "from" or "from-named" while reading a clause
+    prefix_name = ""
+    for m in _TOKEN.finditer(decoded):
+        kind, value = m.lastgroup, m.group()
+        if kind in ("comment", "space"):
+            continue
+        if kind == "open":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > max_depth:
+                raise RefusedQuery(f"the query nests brackets more than {max_depth} deep; simplify it")
+        elif kind == "close":
+            depth -= 1
+            if depth < 0:
+                raise RefusedQuery("the query's brackets are not balanced")
+        if kind == "word":
+            word = value.lower()
+            if word == "service":
+                raise RefusedQuery("SERVICE is not allowed: this endpoint never makes requests to "
+                                   "other services; query each endpoint yourself")
+            if word in UPDATE_KEYWORDS:
+                raise RefusedQuery(f"{value.upper()} is an update; this endpoint only answers queries")
+            if form is None and word in FORMS:
+                form = word
+            if word == "prefix":
+                state = "prefix"
+                continue
+            if word == "from":
+                state = "from"
+                continue
+            if word == "named" and state == "from":
+                state = "from-named"
+                continue
+        if state == "prefix" and kind == "pname":
+            prefix_name, state = value.rstrip(":").lower(), "prefix-iri"
+            continue
+        if state == "prefix-iri" and kind == "iri":
+            prefixes[prefix_name] = value[1:-1]
+        elif state in ("from", "from-named") and kind in ("iri", "pname"):
+            if kind == "iri":
+                froms.append((state == "from-named", value[1:-1]))
+            else:
+                prefix, _, local = value.partition(":")
+                if prefix.lower() in prefixes:
+                    froms.append((state == "from-named", prefixes[prefix.lower()] + local))
+        state = None
+    if depth != 0:
+        raise RefusedQuery("the query's brackets are not balanced")
+    if form is None:
+        raise RefusedQuery("not a query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
+    return Screened(text, form, [g for named, g in froms if not named],
+                    [g for named, g in froms if named], deepest)
+
+
+def dataset_clause(text: str) -> tuple[list[str], list[str]]:
+    """The graphs named by FROM and FROM NAMED (a query with either defines its own dataset)."""
+    if "from" not in text.lower():
+        return [], []
+    try:
+        screened = screen(text, max_length=10**9, max_depth=10**9)
+    except RefusedQuery:
+        return [], []
+    return screened.from_graphs, screened.from_named_graphs
