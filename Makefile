@@ -37,11 +37,11 @@ check-format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/pipeline.py
 
-## system-deps: Debian packages the tests need (chromium for the browser tests)
+## system-deps: Debian packages the tests need (chromium and CJK fonts for the browser tests)
 system-deps:
-	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "noto sans cjk" || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk; }
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

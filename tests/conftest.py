@@ -104,3 +104,43 @@ def live_server(data_dir, release, tmp_path_factory):
                              query_timeout=3, query_workers=2)
     yield server
     server.stop()
+
+
+# --- a real browser ----------------------------------------------------------------------------
+
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium, headless, driven by Playwright (which does not download a browser)."""
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, headless=True,
+                                              args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page that records every request leaving 127.0.0.1 in ``page.external_requests``."""
+    from urllib.parse import urlsplit
+
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.external_requests = []
+    page.console_errors = []
+
+    def record(request):
+        host = urlsplit(request.url).hostname
+        if request.url.startswith(("http:", "https:", "ws:", "wss:")) and host not in ("127.0.0.1", "localhost"):
+            page.external_requests.append(request.url)
+
+    page.on("request", record)
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    yield page
+    context.close()
