@@ -25,7 +25,8 @@ def open_release(settings: Settings):
 
 
 def create_app(settings: Settings | None = None, *, release=None, pool=None, **overrides) -> Flask:
-    """Make the application. ``release`` and ``pool`` may be given (tests share them)."""
+    """Make the application. ``release`` and ``pool`` (the query backend) may be given; tests
+    share them."""
     from xiancheng.graph.workers import WorkerPool
 
     from . import errors, named, sparql, ui

@@ -29,10 +29,13 @@ class QueryRequest:
 
 
 class Service:
-    def __init__(self, settings, release, pool: WorkerPool):
+    """``backend`` runs queries: anything with ``run(job) -> Answer`` and ``close()`` — the local
+    worker pool (graph.workers.WorkerPool) or another engine behind the same interface."""
+
+    def __init__(self, settings, release, backend: WorkerPool):
         self.settings = settings
         self.release = release
-        self.pool = pool
+        self.backend = backend
         self.cache = ResultCache(settings.cache_bytes) if settings.cache_bytes else None
         self.queries = load_queries()
         self.minter = Minter(release.meta.get("base", settings.base_iri))
@@ -65,7 +68,7 @@ class Service:
                   named_graphs=request.named_graphs, bindings=bindings, language=request.language,
                   max_rows=self.settings.max_rows, dataset_clause=dataset_clause)
         try:
-            answer = self.pool.run(job)
+            answer = self.backend.run(job)
         except EngineQueryError as e:
             raise ApiError(400, "Malformed query", str(e)) from None
         except QueryTimeout as e:
@@ -85,4 +88,4 @@ class Service:
         return entry
 
     def close(self) -> None:
-        self.pool.close()
+        self.backend.close()
