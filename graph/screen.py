@@ -15,6 +15,12 @@ from dataclasses import dataclass, field
 
 MAX_LENGTH = 100_000
 MAX_DEPTH = 64
+# Long chains of operators or clauses (a || b || …, UNION, OPTIONAL, BIND …) make a deep expression
+# tree: about 3,000 BINDs or 8,000 additions crashed a pyoxigraph 0.5 process (measured), so a query
+# may hold at most this many (|| and && count once).
+MAX_CHAIN = 2_000
+CHAIN_OPERATORS = set("|&!+-*/^")
+CHAIN_KEYWORDS = {"union", "optional", "minus", "bind", "filter", "exists"}
 
 UPDATE_KEYWORDS = {"insert", "delete", "load", "clear", "drop", "create", "add", "move", "copy", "with"}
 FORMS = {"select", "ask", "construct", "describe"}
@@ -69,10 +75,16 @@ def screen(text: str, max_length: int = MAX_LENGTH, max_depth: int = MAX_DEPTH) 
     froms: list[tuple[bool, str]] = []
     state = None          # "prefix", "prefix-iri", "from" or "from-named" while reading a clause
     prefix_name = ""
+    chain = 0
     for m in _TOKEN.finditer(decoded):
         kind, value = m.lastgroup, m.group()
         if kind in ("comment", "space"):
             continue
+        if (kind == "other" and value in CHAIN_OPERATORS) or (kind == "word" and value.lower() in CHAIN_KEYWORDS):
+            chain += 0.5 if value in "|&" else 1
+            if chain > MAX_CHAIN:
+                raise RefusedQuery(f"the query chains more than {MAX_CHAIN} operators and clauses "
+                                   "(||, &&, +, UNION, OPTIONAL, BIND, FILTER …); split it or use VALUES")
         if kind == "open":
             depth += 1
             deepest = max(deepest, depth)

@@ -63,6 +63,8 @@ class Job:
     language: str | None = None
     max_rows: int = 100_000
     dataset_clause: bool = False         # the query has FROM / FROM NAMED
+    snapshot: str | None = None          # an on-disk store to read instead (a checkpoint of the
+                                         # writable store, graph.livestore); the worker switches to it
 
 
 @dataclass
@@ -107,6 +109,7 @@ class _Engine:
         import pyoxigraph as ox
 
         self.ox = ox
+        self.source = source
         if source.get("store_path"):
             self.store = ox.Store.read_only(source["store_path"])
         else:
@@ -124,6 +127,12 @@ class _Engine:
                 if isinstance(quad.object, ox.Literal) and quad.object.language:
                     self.labels.setdefault(quad.subject.value, {})[quad.object.language] = quad.object
 
+    def use(self, snapshot: str) -> None:
+        """Read ``snapshot`` from now on (a newer checkpoint: it holds the latest writes)."""
+        if snapshot != self.source.get("store_path"):
+            self.store = None  # close the old checkpoint before opening the new one
+            self.__init__({**self.source, "store_path": snapshot})
+
     def label_function(self, default_language):
         def label(term, language=None):
             entry = self.labels.get(getattr(term, "value", None))
@@ -139,6 +148,8 @@ class _Engine:
     def run(self, job: Job) -> Answer:
         ox = self.ox
         start = time.perf_counter()
+        if job.snapshot:
+            self.use(job.snapshot)
         kwargs = {"custom_functions": {ox.NamedNode(LABEL_FUNCTION): self.label_function(job.language)}}
         if job.default_graph is not None or job.named_graphs is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graph or []]

@@ -29,14 +29,21 @@ def create_app(settings: Settings | None = None, *, release=None, pool=None, **o
     share them."""
     from xiancheng.graph.workers import WorkerPool
 
-    from . import errors, named, sparql, ui
+    from . import apidoc, auth, budget, errors, hardening, live, named, sparql, store_protocol, ui, update
     from .core import Service
 
     settings = settings if settings is not None else load_settings(**overrides)
     release = release if release is not None else open_release(settings)
+    live_store = None
     if pool is None:
-        pool = WorkerPool.for_release(release, size=settings.query_workers,
-                                      deadline=settings.query_timeout)
+        # with a write token (or data written before), queries read the writable store's checkpoints
+        live_store = live.open_live_store(settings, release)
+        if live_store is not None:
+            pool = WorkerPool(live_store.worker_source(), size=settings.query_workers,
+                              deadline=settings.query_timeout)
+        else:
+            pool = WorkerPool.for_release(release, size=settings.query_workers,
+                                          deadline=settings.query_timeout)
         atexit.register(pool.close)
 
     app = Flask(__name__)
@@ -48,6 +55,10 @@ def create_app(settings: Settings | None = None, *, release=None, pool=None, **o
          send_wildcard=origins == "*",
          expose_headers=["ETag", "X-Data-Version", "Link"])
     errors.init_app(app)
-    for blueprint in (sparql.bp, named.bp, ui.bp):
+    live.init_app(app, settings, live_store)
+    auth.init_app(app, settings)
+    budget.init_app(app, settings)
+    hardening.init_app(app, settings)
+    for blueprint in (sparql.bp, named.bp, ui.bp, update.bp, store_protocol.bp, apidoc.bp):
         app.register_blueprint(blueprint)
     return app

@@ -43,8 +43,9 @@ class Service:
 
     @property
     def version(self) -> str:
-        """Changes whenever the data does; part of every cache key and ETag."""
-        return self.release.id
+        """Changes whenever the data does; part of every cache key and ETag. A writable store
+        (graph.livestore) reports its own version, which every write changes."""
+        return getattr(self.backend, "data_version", None) or self.release.id
 
     def screen(self, text: str):
         try:

@@ -304,3 +304,57 @@ def info(ctx):
     click.echo(f"release: {release.id} (created {release.meta['created']}), {release.triples} triples")
     for name, graph in release.graphs.items():
         click.echo(f"  {graph['triples']:>7}  {name}")
+
+
+@main.group()
+def token():
+    """Access tokens for writing (kept as SHA-256 digests in the tokens file)."""
+
+
+@token.command("create")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["read", "write", "admin"]), default="write", show_default=True,
+              help="read: its own query budget; write: SPARQL Update and Graph Store writes; "
+                   "admin: also the ontology graph, and no query budget.")
+@click.pass_context
+def token_create(ctx, name, role):
+    """Create a token named NAME and print it (it is shown only once)."""
+    from xiancheng.service.auth import create_token, tokens_path
+
+    path = tokens_path(_settings(ctx))
+    try:
+        secret = create_token(path, name, role)
+    except ValueError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(secret)
+    click.echo(f"token '{name}' ({role}) added to {path}; it is not stored, so keep it now. "
+               "Send it as 'Authorization: Bearer <token>'. Restart the server if this is its "
+               "first write token.", err=True)
+
+
+@token.command("list")
+@click.pass_context
+def token_list(ctx):
+    """List the tokens (names, roles, dates; never the tokens themselves)."""
+    from xiancheng.service.auth import read_tokens, tokens_path
+
+    try:
+        entries = read_tokens(tokens_path(_settings(ctx)))
+    except (ValueError, OSError) as e:
+        raise click.ClickException(str(e)) from None
+    for entry in entries:
+        click.echo(f"{entry['name']:<24} {entry['role']:<6} {entry['created']}")
+    if not entries:
+        click.echo("no tokens: writes are off", err=True)
+
+
+@token.command("revoke")
+@click.argument("name")
+@click.pass_context
+def token_revoke(ctx, name):
+    """Remove the token named NAME (takes effect at once)."""
+    from xiancheng.service.auth import revoke_token, tokens_path
+
+    if not revoke_token(tokens_path(_settings(ctx)), name):
+        raise click.ClickException(f"there is no token named {name!r}")
+    click.echo(f"token '{name}' revoked")

@@ -47,6 +47,12 @@ SETTINGS = [
     Setting("max_query_depth", 64, "Deepest nesting of brackets accepted in a query.", int),
     Setting("cache_bytes", 64 * 1024 * 1024, "Memory for cached query results (0 turns the cache off).", int),
     Setting("cors_origins", "*", "Origins allowed to call the API from a browser (CORS), comma-separated."),
+    Setting("tokens_file", "", "TOML file of access tokens (SHA-256 digests with roles read, write, admin); empty: <data_dir>/tokens.toml. No write token: writes are off."),
+    Setting("shapes_file", "", "SHACL shapes every write must satisfy (Turtle); empty: the project's ontology/shapes.ttl."),
+    Setting("write_timeout", 30.0, "Seconds a write may wait for the writes before it; past that 503.", float),
+    Setting("query_budget", 60.0, "Seconds of query time each client may use per budget window (0: no budget); past that 429.", float),
+    Setting("query_budget_window", 60.0, "The window of the query budget, in seconds.", float),
+    Setting("content_security_policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'", "Content-Security-Policy header of HTML pages (empty: none)."),
 ]
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -1,0 +1,105 @@
+"""What every endpoint gets: strict input checks and security headers.
+
+* A query string that is not UTF-8 gets 400 (werkzeug would quietly replace the bad bytes).
+* Unknown parameters get 400 naming the known ones, on the endpoints listed in
+  ``KNOWN_PARAMETERS`` (named queries check theirs against each query's declared parameters).
+* A JSON body nested deeper than ``max_query_depth`` gets 400 (1,000 levels made Flask answer
+  500), and so does any input deep enough to exhaust Python's recursion.
+* Every response says ``X-Content-Type-Options: nosniff``; HTML pages also get a Content Security
+  Policy (setting ``content_security_policy``), ``X-Frame-Options: DENY`` and a referrer policy.
+
+Bodies larger than ``max_body`` are refused with 413 by Flask (``MAX_CONTENT_LENGTH``, which also
+limits chunked bodies) and by waitress (``max_request_body_size``).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, unquote_to_bytes
+
+from flask import Flask, request
+
+from xiancheng.graph.safeparse import json_depth
+
+from .errors import ApiError, error_response
+
+SPARQL_PARAMETERS = {"query", "update", "default-graph-uri", "named-graph-uri", "format", "inference",
+                     "lang", "download"}
+KNOWN_PARAMETERS = {
+    "sparql.sparql": SPARQL_PARAMETERS,
+    "named.index": {"format"},
+    "named.index_json": {"format"},
+    "ui.index": set(),
+    "update.update": {"update", "using-graph-uri", "using-named-graph-uri"},
+    "store_protocol.store": {"graph", "default", "format"},
+    "apidoc.openapi": set(),
+}
+JSON_TYPES = ("application/json", "application/ld+json", "application/sparql-results+json")
+
+
+def register_parameters(endpoint: str, names: set[str]) -> None:
+    """Declare the parameters of an endpoint (others get 400)."""
+    KNOWN_PARAMETERS[endpoint] = set(names)
+
+
+def _check_query_string() -> None:
+    try:
+        request.query_string.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ApiError(400, "Invalid encoding", "the query string is not UTF-8; percent-encode "
+                       "parameters as UTF-8") from None
+    if b"%" in request.query_string:
+        for pair in request.query_string.split(b"&"):
+            try:
+                unquote_to_bytes(pair.replace(b"+", b" ")).decode("utf-8")
+            except UnicodeDecodeError:
+                raise ApiError(400, "Invalid encoding", "a parameter is not UTF-8 once "
+                               "percent-decoded; percent-encode parameters as UTF-8") from None
+
+
+def _check_parameters() -> None:
+    known = KNOWN_PARAMETERS.get(request.endpoint or "")
+    if known is None:
+        return
+    names = set(request.args.keys())
+    if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
+        body = request.get_data(cache=True).decode("utf-8", "replace")
+        names |= {name for name, _ in parse_qsl(body, keep_blank_values=True, errors="replace")}
+    unknown = sorted(names - known)
+    if unknown:
+        raise ApiError(400, "Unknown parameter", f"{', '.join(unknown)}: not a parameter of "
+                       f"{request.path} (it takes: {', '.join(sorted(known)) or 'none'})")
+
+
+def _check_json_depth(max_depth: int) -> None:
+    if request.mimetype in JSON_TYPES or request.mimetype.endswith("+json"):
+        body = request.get_data(cache=True)
+        if body and json_depth(body.decode("utf-8", "replace")) > max_depth:
+            raise ApiError(400, "Too deeply nested", f"the JSON body nests more than {max_depth} "
+                           "levels; flatten it")
+
+
+def init_app(app: Flask, settings) -> None:
+    csp = settings.content_security_policy
+
+    @app.before_request
+    def _screen():
+        if request.endpoint == "static":
+            return
+        _check_query_string()
+        _check_json_depth(settings.max_query_depth)
+        _check_parameters()
+
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if response.mimetype == "text/html":
+            if csp:
+                response.headers.setdefault("Content-Security-Policy", csp)
+            response.headers.setdefault("X-Frame-Options", "DENY")
+            response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+            response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        return response
+
+    @app.errorhandler(RecursionError)
+    def _too_deep(_e):
+        return error_response(400, "Too deeply nested", "the input nests too deeply to be read")
