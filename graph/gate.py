@@ -127,10 +127,19 @@ class ShapeDependencies:
         return found
 
 
+CLASS_TARGETS = {SH.targetClass}
+OTHER_TARGETS = {SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target}
+
+
 class ShapeGate:
     def __init__(self, shapes: Graph | None = None):
         self.shapes = shapes if shapes is not None else load_shapes()
         self.deps = ShapeDependencies(self.shapes)
+        # With class targets only (and no shape that is itself a class), a node without a type
+        # is the focus of no shape: such writes need no validation run.
+        self.class_targets_only = not any(True for p in OTHER_TARGETS for _ in self.shapes.subjects(p, None)) \
+            and not any(True for s in self.shapes.subjects(RDF.type, SH.NodeShape)
+                        if (s, RDF.type, RDFS.Class) in self.shapes)
 
     def focus(self, change: Change, view: AssertedView) -> set:
         """The nodes whose conformance the change can alter."""
@@ -186,6 +195,8 @@ class ShapeGate:
             if not focus:
                 return ValidationResult(True, _empty_report(), [])
             data = self.data_graph(focus, view)
+            if self.class_targets_only and not any((f, RDF.type, None) in data for f in focus):
+                return ValidationResult(True, _empty_report(), [])
         _, report, _ = pyshacl.validate(data, shacl_graph=self.shapes, inference="none",
                                         advanced=True, allow_infos=True, allow_warnings=True,
                                         do_owl_imports=False)

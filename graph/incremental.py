@@ -5,8 +5,8 @@ owlrl again after every write costs 1.5-2.5 s here (11k triples, more on a busy 
 of reach at 1M triples; on just the neighbourhood of a change it still took 0.4-4 s, because owlrl
 re-derives the whole ontology each time. So writes use a small forward-chaining engine for exactly
 the axioms ``graph.reason`` gives the reasoner — sub-class and sub-property, domain and range,
-inverse, symmetric and transitive properties, property chains — and recompute only the
-inferences about the nodes a write can affect:
+inverse, symmetric, transitive and (inverse) functional properties, property chains — and
+recompute only the inferences about the nodes a write can affect:
 
 * most writes change no triple the reasoner looks at (labels, figures, dates): nothing to do;
 * otherwise the *seeds* are the nodes of the changed ``rdf:type`` and axiom-property triples, and
@@ -74,6 +74,8 @@ class Axioms:
             self.inverses[o].add(s)
         self.symmetric = set(tbox.subjects(RDF.type, OWL.SymmetricProperty))
         self.transitive = set(tbox.subjects(RDF.type, OWL.TransitiveProperty))
+        self.functional = set(tbox.subjects(RDF.type, OWL.FunctionalProperty))
+        self.inverse_functional = set(tbox.subjects(RDF.type, OWL.InverseFunctionalProperty))
         self.chains = [(p, list(Collection(tbox, head))) for p, head in tbox.subject_objects(OWL.propertyChainAxiom)]
         self.domains, self.ranges = defaultdict(set), defaultdict(set)
         for p, c in tbox.subject_objects(RDFS.domain):
@@ -116,13 +118,25 @@ class Axioms:
             if new <= edges:
                 break
             edges |= new
+        same = set()   # owlrl's prp-fp and prp-ifp (its other equality rules are off, as in graph.reason)
+        by_pred = defaultdict(lambda: defaultdict(set))
+        by_object = defaultdict(lambda: defaultdict(set))
+        for s, p, o in edges:
+            by_pred[p][s].add(o)
+            by_object[p][o].add(s)
+        for p in self.functional:
+            for values in by_pred.get(p, {}).values():
+                same.update((a, OWL.sameAs, b) for a in values for b in values if a != b)
+        for p in self.inverse_functional:
+            for subjects in by_object.get(p, {}).values():
+                same.update((a, OWL.sameAs, b) for a in subjects for b in subjects if a != b)
         for s, p, o in edges:
             types.update((s, c) for c in self.domains.get(p, ()))
             types.update((o, c) for c in self.ranges.get(p, ()))
         typed = set()
         for s, c in types:
             typed.update((s, RDF.type, d) for d in self.superclasses.get(c, {c}))
-        return edges | typed
+        return edges | typed | same
 
 
 class Inferences:

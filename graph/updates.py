@@ -355,7 +355,7 @@ class Evaluator:
     def _oxigraph(self, store: ox.Store, text: str) -> None:
         try:
             store.update(text, base_iri=self.base_iri)
-        except (SyntaxError, ValueError, OSError) as e:
+        except (SyntaxError, ValueError, OSError, RuntimeError) as e:
             raise UpdateError(str(e)) from None
 
     def iri(self, op: Operation, token: str) -> str:

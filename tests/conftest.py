@@ -144,3 +144,32 @@ def page(browser):
     page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
     yield page
     context.close()
+
+
+# --- writes (issue 7): a data directory, an app and a server that accept writes -----------------
+
+@pytest.fixture(scope="session")
+def writable(release, tmp_path_factory):
+    """(data_dir, tokens): a copy of the release and tokens named alice (write), reader (read)
+    and root (admin); tokens maps each name to its secret."""
+    from writable import WRITE_ROLES, writable_data_dir
+
+    return writable_data_dir(release, tmp_path_factory.mktemp("writable") / "data", WRITE_ROLES)
+
+
+@pytest.fixture(scope="session")
+def write_app(writable):
+    """An app (Flask test client side) that accepts writes, with its own query worker."""
+    from writable import close_app
+    from xiancheng.service import create_app
+
+    data_dir, tokens = writable
+    app = create_app(data_dir=data_dir, query_timeout=5.0, query_workers=1, query_budget=0)
+    app.tokens = tokens
+    yield app
+    close_app(app)
+
+
+@pytest.fixture
+def write_client(write_app):
+    return write_app.test_client()

@@ -89,3 +89,15 @@ def start_writable(data_dir: Path, log: Path, **settings) -> ServerProcess:
     settings.setdefault("query_timeout", 5)
     settings.setdefault("query_workers", 2)
     return start_xiancheng(data_dir, log, **settings)
+
+
+WRITE_ROLES = {"alice": "write", "reader": "read", "root": "admin"}
+
+
+def close_app(app) -> None:
+    """Stop what a writable app started: its query workers, parser process and store."""
+    writer = app.extensions.get("xiancheng.writer")
+    app.extensions["xiancheng"].backend.close()
+    if writer is not None:
+        writer.close()
+        writer.live.close()
