@@ -303,12 +303,22 @@ class LiveStore:
         return self.checkpoints / f"{meta['version']:06d}"
 
     def scratch_snapshot(self) -> Path:
-        """A checkpoint of the primary as it is now (mid-write), for reading in a query worker."""
+        """A checkpoint of the primary as it is now (mid-write), for reading in a query worker.
+        It is held (as by ``reading``) until ``release(path)``."""
         path = self.checkpoints / f".scratch-{time.monotonic_ns()}"
         self.primary.backup(str(path))
         with self._guard:
+            self._refs[str(path)] = self._refs.get(str(path), 0) + 1
             self._superseded[str(path)] = 0.0   # removable as soon as nobody reads it
         return path
+
+    def release(self, path: Path) -> None:
+        with self._guard:
+            key = str(path)
+            self._refs[key] -= 1
+            if not self._refs[key]:
+                del self._refs[key]
+        self.collect()
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -359,8 +369,9 @@ class LiveBackend:
         return self.live.data_version
 
     def run(self, job, deadline: float | None = None):
-        if self.follow:
+        if self.follow:   # another process writes: follow its published version
             self.live.open_reader()
+            self.pool.source = self.live.worker_source()
         with self.live.reading() as path:
             job.snapshot = path
             return self.pool.run(job, deadline)

@@ -220,6 +220,7 @@ class Session:
         self._change = Change()
         self._existed: dict[str, bool] = {}
         self.dirty = False            # changed since the last snapshot was taken
+        self.snapshots: list = []     # snapshots taken for this request (graph.writes)
 
     def exists(self, graph: str) -> bool:
         return graph == "" or self.store.contains_named_graph(ox.NamedNode(graph))

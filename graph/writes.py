@@ -180,7 +180,7 @@ class Writer:
             return local_select(self.live.primary, base_iri)
         from .workers import EngineQueryError, Job, QueryTimeout, TooManyRows
 
-        scratch = []
+        scratch = session.snapshots    # released when the request ends
 
         def select(text, default, named):
             if session.dirty:
@@ -218,45 +218,50 @@ class Writer:
             raise WriteForbidden(f"the token '{agent.name}' may only read; writing needs a write token")
         if not self._lock.acquire(timeout=self.wait):
             raise WriteBusy(f"another write held the store for {self.wait:g} s; try again")
+        session = None
         try:
             if self.live.broken:
                 self.live.recover()
-            started = _now()
             session = Session(self.live.primary, self.hidden)
-            try:
-                try:
-                    body(session)
-                except UpdateError as e:
-                    raise WriteInvalid(_short(str(e))) from None
-                asserted = session.change()
-                self._authorise(asserted, agent)
-                if not asserted:
-                    return WriteResult(self.live.version, self.live.data_version)
-                view = AssertedView(self.live.primary, self.hidden)
-                result = self.gate.check(asserted, view, full=self.ontology in asserted.graphs())
-                if not result.conforms:
-                    raise WriteRejected(result)
-                session.apply(self.inferences.update(asserted, self.live.primary))
-                version = self.live.version + 1
-                data_version = f"{self.live.meta['seed']}+{version}"
-                session.add(changelog.record(self.base, version, agent.name, request, asserted,
-                                             started, _now(), data_version))
-                total = session.change()
-            except BaseException:
-                session.rollback()
-                raise
-            try:
-                self.live.commit(total, {"agent": agent.name, "time": started.isoformat()})
-            except OSError as e:
-                raise WriteNotSaved(f"the write could not be saved ({e.strerror}); it may or may "
-                                    "not be in the store: check X-Data-Version") from None
-            graphs = sorted(_name(g) for g in asserted.graphs())
-            return WriteResult(version, data_version, len(asserted.added), len(asserted.removed),
-                               graphs, sorted(asserted.created),
-                               f"{self.base}id/change/{version}")
+            return self._write(session, agent, request, body)
         finally:
+            for path in session.snapshots if session else ():
+                self.live.release(path)
             self._lock.release()
             self.live.collect()
+
+    def _write(self, session: Session, agent: Agent, request: str, body) -> WriteResult:
+        started = _now()
+        try:
+            try:
+                body(session)
+            except UpdateError as e:
+                raise WriteInvalid(_short(str(e))) from None
+            asserted = session.change()
+            self._authorise(asserted, agent)
+            if not asserted:
+                return WriteResult(self.live.version, self.live.data_version)
+            view = AssertedView(self.live.primary, self.hidden)
+            result = self.gate.check(asserted, view, full=self.ontology in asserted.graphs())
+            if not result.conforms:
+                raise WriteRejected(result)
+            session.apply(self.inferences.update(asserted, self.live.primary))
+            version = self.live.version + 1
+            data_version = f"{self.live.meta['seed']}+{version}"
+            session.add(changelog.record(self.base, version, agent.name, request, asserted,
+                                         started, _now(), data_version))
+            total = session.change()
+        except BaseException:
+            session.rollback()
+            raise
+        try:   # from here on the write is never undone: recover() finishes it if need be
+            self.live.commit(total, {"agent": agent.name, "time": started.isoformat()})
+        except OSError as e:
+            raise WriteNotSaved(f"the write could not be saved ({e.strerror}); it may or may not "
+                                "be in the store: check X-Data-Version") from None
+        return WriteResult(version, data_version, len(asserted.added), len(asserted.removed),
+                           sorted(_name(g) for g in asserted.graphs()), sorted(asserted.created),
+                           f"{self.base}id/change/{version}")
 
     def close(self) -> None:
         self.sandbox.close()

@@ -53,7 +53,7 @@ def create_app(settings: Settings | None = None, *, release=None, pool=None, **o
     origins = str(settings.cors_origins).strip()
     CORS(app, origins="*" if origins == "*" else [o.strip() for o in origins.split(",")],
          send_wildcard=origins == "*",
-         expose_headers=["ETag", "X-Data-Version", "Link"])
+         expose_headers=["ETag", "X-Data-Version", "Link", "Location", "Retry-After"])
     errors.init_app(app)
     live.init_app(app, settings, live_store)
     auth.init_app(app, settings)

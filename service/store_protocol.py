@@ -45,6 +45,8 @@ def _target(params, method: str) -> str | None:
     if graphs and "default" in params:
         raise ApiError(400, "Two targets", "give either graph=IRI or default, not both")
     if "default" in params:
+        if params.getlist("default") != [""]:
+            raise ApiError(400, "Invalid parameter", "default takes no value and is given once: ?default")
         return ""
     if not graphs:
         if method == "POST":

@@ -285,7 +285,12 @@ def serve(ctx, host, port, server):
 
     click.echo(f"Serving release {release.id} at http://{settings.host}:{settings.port}/ "
                f"({settings.server}); Ctrl-C to stop.", err=True)
-    run_server(settings, release)
+    from xiancheng.graph.livestore import LiveStoreBusy
+
+    try:
+        run_server(settings, release)
+    except (LiveStoreBusy, ValueError) as e:   # e.g. writes with several server processes
+        raise click.ClickException(str(e)) from None
 
 
 @main.command()
