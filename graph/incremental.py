@@ -10,7 +10,7 @@ recompute only the inferences about the nodes a write can affect:
 
 * most writes change no triple the reasoner looks at (labels, figures, dates): nothing to do;
 * otherwise the *seeds* are the nodes of the changed ``rdf:type`` and axiom-property triples, and
-  the *affected* nodes are those within (longest property chain) hops of a seed along axiom
+  the *affected* nodes are those within (longest property chain - 1, at least 1) hops of a seed along axiom
   properties — in the asserted data before and after and in the inferred graph before, which
   already holds the closures (``xc:partOf`` to the province, ``xc:hasPart`` down to each county);
 * the context is the asserted axiom triples of the affected nodes and their neighbours, plus the
@@ -51,10 +51,34 @@ def _closure(pairs: dict) -> dict:
     return result
 
 
-class Axioms:
-    """The ontology's axioms the reasoner acts on, compiled for quick forward chaining."""
+def _identity(term):
+    return term
 
-    def __init__(self, tbox: Graph):
+
+class Axioms:
+    """The ontology's axioms the reasoner acts on, compiled for quick forward chaining. ``term``
+    converts rdflib terms to the terms the engine works on (pyoxigraph's, on the write path)."""
+
+    def __init__(self, tbox: Graph, term=_identity):
+        self.rdf_type, self.same_as = term(RDF.type), term(OWL.sameAs)
+        self._compile(tbox)
+        if term is not _identity:
+            self._convert(term)
+
+    def _convert(self, term) -> None:
+        def terms(values):
+            return {term(v) for v in values}
+        self.superclasses = {term(k): terms(v) for k, v in self.superclasses.items()}
+        self.superproperties = {term(k): terms(v) for k, v in self.superproperties.items()}
+        self.inverses = defaultdict(set, {term(k): terms(v) for k, v in self.inverses.items()})
+        self.domains = defaultdict(set, {term(k): terms(v) for k, v in self.domains.items()})
+        self.ranges = defaultdict(set, {term(k): terms(v) for k, v in self.ranges.items()})
+        self.symmetric, self.transitive = terms(self.symmetric), terms(self.transitive)
+        self.functional, self.inverse_functional = terms(self.functional), terms(self.inverse_functional)
+        self.chains = [(term(p), [term(x) for x in links]) for p, links in self.chains]
+        self.relevant = terms(self.relevant)
+
+    def _compile(self, tbox: Graph) -> None:
         sub_class, sub_prop = defaultdict(set), defaultdict(set)
         for s, o in tbox.subject_objects(RDFS.subClassOf):
             sub_class[s].add(o)
@@ -83,15 +107,17 @@ class Axioms:
         for p, c in tbox.subject_objects(RDFS.range):
             self.ranges[p].add(c)
         self.relevant = axiom_properties(tbox)
-        self.radius = max([len(links) for _, links in self.chains] + [1])
+        # a chain of k links derives (x p z) from a path x … z: a change on its last link is k - 1
+        # hops from x (transitive links are one hop: the inferred graph holds their closure)
+        self.radius = max([len(links) - 1 for _, links in self.chains] + [1])
 
     def supers(self, p):
         return self.superproperties.get(p, {p})
 
     def closure(self, triples: set) -> set:
         """Everything the axioms derive from ``triples`` (rdf:type and axiom-property triples)."""
-        types = {(s, o) for s, p, o in triples if p == RDF.type}
-        edges = {(s, p, o) for s, p, o in triples if p != RDF.type}
+        types = {(s, o) for s, p, o in triples if p == self.rdf_type}
+        edges = {(s, p, o) for s, p, o in triples if p != self.rdf_type}
         while True:
             new = set()
             for s, p, o in edges:
@@ -126,17 +152,32 @@ class Axioms:
             by_object[p][o].add(s)
         for p in self.functional:
             for values in by_pred.get(p, {}).values():
-                same.update((a, OWL.sameAs, b) for a in values for b in values if a != b)
+                same.update((a, self.same_as, b) for a in values for b in values if a != b)
         for p in self.inverse_functional:
             for subjects in by_object.get(p, {}).values():
-                same.update((a, OWL.sameAs, b) for a in subjects for b in subjects if a != b)
+                same.update((a, self.same_as, b) for a in subjects for b in subjects if a != b)
         for s, p, o in edges:
             types.update((s, c) for c in self.domains.get(p, ()))
             types.update((o, c) for c in self.ranges.get(p, ()))
         typed = set()
         for s, c in types:
-            typed.update((s, RDF.type, d) for d in self.superclasses.get(c, {c}))
+            typed.update((s, self.rdf_type, d) for d in self.superclasses.get(c, {c}))
         return edges | typed | same
+
+
+TAUTOLOGIES = {to_oxigraph(t) for t in (OWL.sameAs, OWL.equivalentClass, OWL.equivalentProperty,
+                                         RDFS.subClassOf, RDFS.subPropertyOf)}
+TRIVIAL_TYPES = {to_oxigraph(t) for t in (OWL.Thing, RDFS.Resource, OWL.Nothing)}
+TOP_CLASSES = {to_oxigraph(t) for t in (OWL.Thing, RDFS.Resource)}
+RDF_TYPE, SUBCLASS = to_oxigraph(RDF.type), to_oxigraph(RDFS.subClassOf)
+
+
+def _trivial(s, p, o) -> bool:
+    """graph.reason's _is_tautology, for pyoxigraph terms."""
+    if not isinstance(s, ox.NamedNode) or isinstance(o, ox.BlankNode):
+        return True
+    return ((p in TAUTOLOGIES and s == o) or (p == RDF_TYPE and o in TRIVIAL_TYPES)
+            or (p == SUBCLASS and o in TOP_CLASSES))
 
 
 class Inferences:
@@ -145,14 +186,17 @@ class Inferences:
         self.ontology = ontology_graph
         self.not_asserted = {ox.NamedNode(g) for g in hidden} | {self.inferred}
         self._tbox: Graph | None = None
+        self._tbox_quads: set = set()
         self._axioms: Axioms | None = None
 
     def tbox(self, store: ox.Store) -> Graph:
         if self._tbox is None:
             g = Graph()
+            triples = set()
             for q in store.quads_for_pattern(None, None, None, ox.NamedNode(self.ontology)):
                 g.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
-            self._tbox, self._axioms = g, Axioms(g)
+                triples.add((q.subject, q.predicate, q.object))
+            self._tbox, self._tbox_quads, self._axioms = g, triples, Axioms(g, to_oxigraph)
         return self._tbox
 
     def axioms(self, store: ox.Store) -> Axioms:
@@ -174,24 +218,29 @@ class Inferences:
             self._tbox = self._axioms = None
             return self.full(store)
         axioms = self.axioms(store)
-        rdf_type = ox.NamedNode(str(RDF.type))
-        relevant = {ox.NamedNode(str(p)) for p in axioms.relevant}
+        relevant = axioms.relevant
         changed = [q for q in change.removed | change.added
-                   if q.graph_name not in self.not_asserted and (q.predicate == rdf_type or q.predicate in relevant)]
+                   if q.graph_name not in self.not_asserted and (q.predicate == RDF_TYPE or q.predicate in relevant)]
         if not changed:
             return Change()
         removed = [q for q in change.removed if q.predicate in relevant]
+        ontology = ox.NamedNode(self.ontology)
+        outgoing: dict = {}
+
+        def out(node):
+            if node not in outgoing:
+                outgoing[node] = list(store.quads_for_pattern(node, None, None, None))
+            return outgoing[node]
 
         def neighbours(nodes):
             found = set()
             for node in nodes:
-                for q in store.quads_for_pattern(node, None, None, None):
-                    if q.predicate in relevant and not isinstance(q.object, ox.Literal):
-                        found.add(q.object)
-                if not isinstance(node, ox.Literal):
-                    for q in store.quads_for_pattern(None, None, node, None):
-                        if q.predicate in relevant:
-                            found.add(q.subject)
+                if isinstance(node, ox.Literal):
+                    continue
+                found.update(q.object for q in out(node)
+                             if q.predicate in relevant and not isinstance(q.object, ox.Literal))
+                for p in relevant:   # by predicate: a hub (the province) has thousands of other links in
+                    found.update(q.subject for q in store.quads_for_pattern(None, p, node, None))
             for q in removed:
                 if q.subject in nodes:
                     found.add(q.object)
@@ -200,7 +249,7 @@ class Inferences:
             return found - nodes
 
         affected = {q.subject for q in changed}
-        affected |= {q.object for q in changed if q.predicate != rdf_type and not isinstance(q.object, ox.Literal)}
+        affected |= {q.object for q in changed if q.predicate != RDF_TYPE and not isinstance(q.object, ox.Literal)}
         for _ in range(axioms.radius):
             affected |= neighbours(affected)
         context_nodes = affected | neighbours(affected)
@@ -211,22 +260,19 @@ class Inferences:
         for node in context_nodes:
             if isinstance(node, ox.Literal):
                 continue
-            quads = list(self._asserted(store, node))
-            if any(q.predicate == rdf_type and q.object in skipped for q in quads):
+            asserted = [q for q in out(node) if q.graph_name not in self.not_asserted and q.graph_name != ontology]
+            if any(q.predicate == RDF_TYPE and q.object in skipped for q in asserted):
                 continue   # as graph.reason: no axiom of interest concerns evidence or geometry
-            data.update((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
-                        for q in quads if q.predicate == rdf_type or q.predicate in relevant)
+            data.update((q.subject, q.predicate, q.object) for q in asserted
+                        if q.predicate == RDF_TYPE or q.predicate in relevant)
             if node not in affected:   # its inferences are unchanged: they stand in for its closure
-                data.update((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
-                            for q in store.quads_for_pattern(node, None, None, self.inferred))
-        affected_terms = {to_rdflib(n) for n in affected}
+                data.update((q.subject, q.predicate, q.object) for q in out(node) if q.graph_name == self.inferred)
         new = set()
         for s, p, o in axioms.closure(data):
-            if s not in affected_terms or _is_tautology(s, p, o) or (s, p, o) in self._tbox:
+            if s not in affected or (s, p, o) in data or _trivial(s, p, o) or (s, p, o) in self._tbox_quads:
                 continue
-            quad = ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), self.inferred)
-            if not self._is_asserted(store, quad.subject, quad.predicate, quad.object):
-                new.add(quad)
+            if not self._is_asserted(store, s, p, o):
+                new.add(ox.Quad(s, p, o, self.inferred))
         old = {q for node in affected if not isinstance(node, ox.Literal)
                for q in store.quads_for_pattern(node, None, None, self.inferred)}
         return Change(removed=old - new, added=new - old)
