@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test build format check-format bench system-deps clean
+.PHONY: run test build format check-format bench loadtest system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ check-format: $(STAMP)
 ## bench: time the build → validate → reason pipeline
 bench: $(STAMP)
 	$(BIN)/python bench/pipeline.py
+
+## loadtest: 32 clients mixing queries, page views and writes for 3 minutes (bench/loadtest.py)
+loadtest: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/loadtest.py --minutes 3 --users 32
+	$(BIN)/python bench/writecost.py
 
 ## system-deps: Debian packages the tests need (chromium and CJK fonts for the browser tests)
 system-deps:

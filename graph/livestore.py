@@ -25,6 +25,7 @@ import fcntl
 import json
 import os
 import shutil
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -37,6 +38,9 @@ import pyoxigraph as ox
 from .release import Release, _fsync_dir, read_nquads
 
 GRACE_SECONDS = 60.0   # an unused superseded checkpoint is kept this long (a worker may be starting on it)
+# RocksDB appends to its MANIFEST at every flush (3 KB here) and a checkpoint copies it, so after
+# thousands of writes each checkpoint would copy megabytes; reopening the primary starts a new one.
+MAX_MANIFEST_BYTES = 1 << 20
 
 
 class LiveStoreBusy(RuntimeError):
@@ -294,6 +298,18 @@ class LiveStore:
         for listener in self.on_publish:
             listener(self.worker_source())
         self.collect()
+
+    def refresh(self) -> None:
+        """Between writes: reopen the primary if its MANIFEST has grown (RocksDB then writes a
+        fresh, small one), unless something still holds the store."""
+        if not any(f.stat().st_size > MAX_MANIFEST_BYTES for f in (self.root / "primary").glob("MANIFEST-*")):
+            return
+        store, self.primary = self.primary, None
+        if sys.getrefcount(store) > 2:   # ours and getrefcount's own: anything more holds it open
+            self.primary = store
+            return
+        del store   # closes it
+        self.primary = ox.Store(str(self.root / "primary"))
 
     def _published_checkpoint(self) -> Path | None:
         try:

@@ -222,6 +222,7 @@ class Writer:
         try:
             if self.live.broken:
                 self.live.recover()
+            self.live.refresh()
             session = Session(self.live.primary, self.hidden)
             return self._write(session, agent, request, body)
         finally:

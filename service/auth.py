@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import logging
 import os
 import re
 import secrets
@@ -38,6 +39,7 @@ from xiancheng.graph.writes import ROLES, Agent
 
 from .errors import ApiError
 
+log = logging.getLogger(__name__)
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 PREFIX = "xck_"
 
@@ -126,7 +128,12 @@ class Tokens:
             stamp = None
         with self._lock:
             if stamp != self._stamp:
-                entries = read_tokens(self.path) if stamp else []
+                try:
+                    entries = read_tokens(self.path) if stamp else []
+                except (ValueError, OSError) as e:   # a broken edit: keep the tokens we had
+                    log.error("cannot read the tokens file, keeping the previous tokens: %s", e)
+                    self._stamp = stamp
+                    return self._by_digest
                 self._by_digest = {e["sha256"]: Agent(e["name"], e["role"]) for e in entries}
                 self._stamp = stamp
             return self._by_digest

@@ -48,6 +48,8 @@ def init_app(app: Flask, settings, live: LiveStore | None) -> None:
         return
     backend = LiveBackend(svc.backend, live, follow=live.primary is None)
     svc.backend = backend
+    if svc.cache is not None:   # entries of older versions can never be hit again: free them
+        live.on_publish.append(lambda _source: svc.cache.clear())
     if live.primary is not None:
         gate = None
         if settings.shapes_file:

@@ -100,3 +100,14 @@ def test_the_token_verbs(tmp_path):
     assert runner.invoke(main, args + ["token", "revoke", "carol"]).exit_code == 0
     missing = runner.invoke(main, args + ["token", "revoke", "carol"])
     assert missing.exit_code == 1 and "no token named" in missing.output
+
+
+def test_a_broken_tokens_file_keeps_the_tokens_that_were_read(tmp_path):
+    from xiancheng.service.auth import Tokens
+
+    path = tmp_path / "tokens.toml"
+    token = create_token(path, "alice", "write")
+    tokens = Tokens(path)
+    assert tokens.identify(token).name == "alice"
+    path.write_text(path.read_text() + "\n[[token]\nname = \n")   # a bad edit
+    assert tokens.identify(token).name == "alice" and tokens.writers_configured()

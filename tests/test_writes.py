@@ -318,3 +318,19 @@ def test_the_view_for_validation_leaves_out_the_server_graphs(writer):
     view = AssertedView(writer.live.primary, writer.hidden)
     part_of = URIRef(BASE + "def/partOf")
     assert not view.triples(URIRef(D + "141182"), part_of, None)     # only in the inferred graph
+
+
+def test_the_primary_is_reopened_when_its_manifest_grows(live, monkeypatch):
+    """RocksDB appends to its MANIFEST at every flush and each checkpoint copies it: the writer
+    reopens the primary between writes once it has grown, and nothing is lost."""
+    monkeypatch.setattr(livestore, "MAX_MANIFEST_BYTES", 1)
+    writer = Writer(live, BASE)
+    try:
+        before = {p.name for p in (live.root / "primary").glob("MANIFEST-*")}
+        writer.update('INSERT DATA { GRAPH <urn:test:m> { <urn:test:a> <urn:test:p> 1 } }', ALICE)
+        writer.update('INSERT DATA { GRAPH <urn:test:m> { <urn:test:a> <urn:test:p> 2 } }', ALICE)
+        after = {p.name for p in (live.root / "primary").glob("MANIFEST-*")}
+        assert len(after) == 1 and after != before     # a new, small MANIFEST
+        assert len(_quads(live.primary, ox.NamedNode("urn:test:a"))) == 2
+    finally:
+        writer.close()
