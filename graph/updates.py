@@ -27,7 +27,8 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from .livestore import Change, graph_name, graph_term
+from .livestore import graph_term
+from .session import Session
 from .screen import CHAIN_KEYWORDS, CHAIN_OPERATORS, _TOKEN, RefusedQuery, decode_codepoints
 
 
@@ -208,104 +209,6 @@ def split_update(text: str) -> list[Operation]:
     return ops
 
 
-# --- applying to the working store ----------------------------------------------------------------
-
-class Session:
-    """The writer's working store during one request: applies changes, records their net effect
-    (``change()``) and can undo them (``rollback()``)."""
-
-    def __init__(self, store: ox.Store, hidden: set[str] = frozenset()):
-        self.store = store
-        self.hidden = set(hidden)     # graphs that ALL and NAMED leave out (maintained by the server)
-        self._change = Change()
-        self._existed: dict[str, bool] = {}
-        self.dirty = False            # changed since the last snapshot was taken
-        self.snapshots: list = []     # snapshots taken for this request (graph.writes)
-
-    def exists(self, graph: str) -> bool:
-        return graph == "" or self.store.contains_named_graph(ox.NamedNode(graph))
-
-    def _note(self, graph: str) -> None:
-        if graph and graph not in self._existed:
-            self._existed[graph] = self.exists(graph)
-
-    def add(self, quads) -> None:
-        new = [q for q in set(quads) if q not in self.store]
-        for q in new:
-            self._note(graph_name(q.graph_name))
-            if q in self._change.removed:
-                self._change.removed.discard(q)
-            else:
-                self._change.added.add(q)
-        if new:
-            self.store.extend(new)
-            self.dirty = True
-
-    def remove(self, quads) -> None:
-        for q in set(quads):
-            if q in self.store:
-                self._note(graph_name(q.graph_name))
-                if q in self._change.added:
-                    self._change.added.discard(q)
-                else:
-                    self._change.removed.add(q)
-                self.store.remove(q)
-                self.dirty = True
-
-    def quads(self, graph: str) -> list:
-        return list(self.store.quads_for_pattern(None, None, None, graph_term(graph)))
-
-    def clear(self, graph: str) -> None:
-        self.remove(self.quads(graph))
-
-    def create(self, graph: str) -> None:
-        self._note(graph)
-        self.store.add_graph(ox.NamedNode(graph))
-        self.dirty = True
-
-    def drop(self, graph: str) -> None:
-        self.clear(graph)
-        if graph:
-            self._note(graph)
-            self.store.remove_graph(ox.NamedNode(graph))
-            self.dirty = True
-
-    def named_graphs(self) -> list[str]:
-        """The named graphs that ALL and NAMED mean: every one but the server's own."""
-        return sorted(g.value for g in self.store.named_graphs() if g.value not in self.hidden)
-
-    def all_graphs(self) -> list[str]:
-        return sorted(g.value for g in self.store.named_graphs())
-
-    def change(self) -> Change:
-        c = self._change
-        created = {g for g, existed in self._existed.items() if not existed and self.exists(g)}
-        dropped = {g for g, existed in self._existed.items() if existed and not self.exists(g)}
-        return Change(set(c.removed), set(c.added), created, dropped)
-
-    def apply(self, change: Change) -> None:
-        """Apply a change computed elsewhere (the inferences, the change log)."""
-        self.remove(change.removed)
-        for g in change.dropped:
-            self.drop(g)
-        for g in change.created:
-            self.create(g)
-        self.add(change.added)
-
-    def rollback(self) -> None:
-        change = self.change()
-        for q in self._change.added:
-            self.store.remove(q)
-        for g in change.dropped:
-            self.store.add_graph(ox.NamedNode(g))
-        if self._change.removed:
-            self.store.extend(self._change.removed)
-        for g in change.created:
-            if self.store.contains_named_graph(ox.NamedNode(g)):
-                self.store.remove_graph(ox.NamedNode(g))
-        self._change, self._existed = Change(), {}
-
-
 # A SELECT runner: (query text, default graphs, named graphs) -> (variables, rows of terms). None
 # for both graph lists means the store's own dataset (its default graph and every named graph).
 Select = Callable[[str, list[str] | None, list[str] | None], tuple[list[str], list[tuple]]]
@@ -471,14 +374,13 @@ class Evaluator:
         source, destination = self._graph_arg(op, op.source), self._graph_arg(op, op.destination)
         if source == destination:
             return
-        if not self.session.exists(source):
-            if op.silent:
-                return
+        if not self.session.exists(source) and not op.silent:
             raise UpdateError(f"the graph <{source}> does not exist")
-        if self.session.exists(destination):
+        if self.session.exists(destination):   # as Oxigraph: even when a SILENT source is missing
             self.session.drop(destination)
-        self._copy_quads(source, destination)
-        self.session.drop(source)
+        if self.session.exists(source):
+            self._copy_quads(source, destination)
+            self.session.drop(source)
 
 
 def local_select(store: ox.Store, base_iri: str | None = None) -> Select:

@@ -29,7 +29,8 @@ from .gate import AssertedView, ShapeGate
 from .incremental import Inferences
 from .livestore import Change, LiveStore, graph_term
 from .safeparse import ParseFailed, Sandbox
-from .updates import (Evaluator, Session, UpdateError, local_select, parse_tsv_results,
+from .session import Session
+from .updates import (Evaluator, UpdateError, local_select, parse_tsv_results,
                       screen_update, split_update)
 from .validate import ValidationResult
 
