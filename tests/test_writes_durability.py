@@ -62,7 +62,10 @@ def test_acknowledged_writes_survive_kill_9(release, tmp_path):
         threads = [threading.Thread(target=writer) for _ in range(3)] + [threading.Thread(target=reader)]
         for t in threads:
             t.start()
-        time.sleep(rng.uniform(2.0, 4.0))
+        deadline = time.monotonic() + 60
+        while not acknowledged_this_round and time.monotonic() < deadline:
+            time.sleep(0.05)     # writes are flowing: now kill at a random moment
+        time.sleep(rng.uniform(0.5, 2.5))
         os.kill(server.process.pid, signal.SIGKILL)
         server.process.wait()
         stop.set()

@@ -156,3 +156,24 @@ def test_the_write_endpoints_and_verbs_are_documented(write_app):
     for rule in write_app.url_map.iter_rules():
         if rule.endpoint.split(".")[0] in ("update", "store_protocol", "apidoc"):
             assert rule.rule in documented, f"{rule.rule} is not in service/openapi.yaml"
+
+
+def test_another_process_without_write_tokens_serves_what_was_written(write_app, write_client, writable, tmp_path):
+    """A second server on the same data directory, with writes off, follows the writer's
+    published version (and never hides data written earlier)."""
+    from writable import close_app
+    from xiancheng.service import create_app
+
+    data_dir, _ = writable
+    follower = create_app(data_dir=data_dir, tokens_file=tmp_path / "none.toml", query_workers=1,
+                          query_timeout=5.0, query_budget=0)
+    try:
+        r = update(write_client, write_app, 'INSERT DATA { GRAPH <urn:test:follow> { <urn:test:f> <urn:test:p> "one" } }')
+        assert r.status_code == 200
+        client = follower.test_client()
+        seen = client.get("/sparql", query_string={"query": 'ASK { GRAPH <urn:test:follow> { <urn:test:f> <urn:test:p> "one" } }'})
+        assert seen.get_json()["boolean"] is True
+        assert seen.headers["X-Data-Version"] == r.get_json()["version"]
+        assert client.post("/update", data="CLEAR ALL", headers={"Content-Type": UPDATE}).status_code == 403
+    finally:
+        close_app(follower)
