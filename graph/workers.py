@@ -208,7 +208,12 @@ class _Worker:
         if not self.conn.poll(startup_timeout):
             self.kill()
             raise RuntimeError("a query worker did not start in time")
-        status, _ = self.conn.recv()
+        try:
+            status, _ = self.conn.recv()
+        except EOFError:
+            self.kill()
+            raise RuntimeError(f"a query worker exited while starting (exit code "
+                               f"{self.process.exitcode}); see its error output") from None
         assert status == "ready"
 
     def kill(self) -> None:
