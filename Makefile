@@ -45,3 +45,8 @@ system-deps:
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
+
+## vendor: re-create the query page's YASGUI files (service/static/vendor) with npm; the result is committed
+.PHONY: vendor
+vendor:
+	$(PYTHON) service/static/vendor/vendor.py
