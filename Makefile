@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test build format check-format bench system-deps clean
+.PHONY: run test build format check-format bench system-deps clean vendor bench-network
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,18 @@ check-format: $(STAMP)
 ## bench: time the build → validate → reason pipeline
 bench: $(STAMP)
 	$(BIN)/python bench/pipeline.py
+
+## vendor: fetch the browser libraries pinned in service/static/vendor/package-lock.json (npm) and
+## copy them with their licences into service/static/vendor/ (the copies are committed)
+VENDOR := service/static/vendor
+vendor:
+	cd $(VENDOR) && npm ci --ignore-scripts --no-audit --no-fund
+	mkdir -p $(VENDOR)/cytoscape
+	cp $(VENDOR)/node_modules/cytoscape/dist/cytoscape.min.js $(VENDOR)/node_modules/cytoscape/LICENSE $(VENDOR)/cytoscape/
+
+## bench-network: time the network projection and the exploration API
+bench-network: $(STAMP)
+	$(BIN)/python bench/network.py
 
 ## system-deps: Debian packages the tests need (chromium and CJK fonts for the browser tests)
 system-deps:
