@@ -7,6 +7,7 @@ links; then entities become nodes, links between them edges, vocabulary terms at
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -47,6 +48,18 @@ def build_network(nquads: bytes, projection: Projection = Projection(), *, base:
     """Project N-Quads (a release's dataset) into a network. ``graph_names`` maps named-graph
     IRIs to their short names (the release's graphs); the graphs named ``ontology`` and
     ``inferred`` are recognised by name."""
+    # The build makes millions of small objects and frees none: the cyclic garbage collector
+    # would only rescan them (measured: a third to a half of the time at 500k triples).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(nquads, projection, base, graph_names, release_id)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(nquads, projection, base, graph_names, release_id) -> Network:
     graph_names = graph_names or {}
     inferred_graph = next((iri for iri, n in graph_names.items() if n == "inferred"), None)
     ontology_graph = next((iri for iri, n in graph_names.items() if n == "ontology"), None)
