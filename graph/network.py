@@ -198,23 +198,37 @@ def build_network(nquads: bytes, projection: Projection = Projection(), **option
 
 _CACHE: OrderedDict = OrderedDict()
 _CACHE_LOCK = threading.Lock()
+_BUILDING: dict = {}      # key -> the lock held while that network is being built
 _CACHE_SIZE = 8
+
+
+def _cached(key):
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key], None
+        return None, _BUILDING.setdefault(key, threading.Lock())
 
 
 def network_for(release, projection: Projection = Projection()) -> Network:
     """The network of ``release`` (a graph.release.Release), built on first use and cached by
-    release id and projection."""
+    release id and projection. Requests for a network being built wait for it; others do not."""
     key = (release.id, projection)
-    with _CACHE_LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
+    network, building = _cached(key)
+    if network is not None:
+        return network
+    with building:
+        network, _ = _cached(key)
+        if network is not None:
+            return network
         with gzip.open(release.file("nquads")) as f:
             data = f.read()
         network = build_network(data, projection, base=release.meta.get("base", DEFAULT_BASE),
                                 graph_names={g["iri"]: name for name, g in release.graphs.items()},
                                 release_id=release.id)
-        _CACHE[key] = network
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
+        with _CACHE_LOCK:
+            _CACHE[key] = network
+            _BUILDING.pop(key, None)
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
         return network

@@ -114,7 +114,7 @@ def neighbourhood(network: Network, focus: str, hops: int = 1, types: list[str] 
                   limits: Limits = Limits()) -> tuple[dict[str, int], bool]:
     """Nodes within ``hops`` of ``focus`` (following only ``predicates`` if given, in
     ``direction``) with their distance, keeping only ``types`` if given; and whether the node
-    cap cut the search short."""
+    cap or the deadline cut the search short."""
     focus = network.resolve(focus)
     check_hops(hops, limits)
     if direction not in ("out", "in", "both"):
@@ -125,9 +125,12 @@ def neighbourhood(network: Network, focus: str, hops: int = 1, types: list[str] 
     kept: dict[str, int] = {}
     frontier = [focus]
     truncated = False
+    deadline = Deadline(limits.timeout)
     for depth in range(1, hops + 1):
         following = []
         for node in frontier:
+            if deadline.expired():
+                return kept, True
             for other in _steps(network, node, direction, allowed):
                 if other in distance:
                     continue

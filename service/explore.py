@@ -21,6 +21,16 @@ from .sparql import _strict_pairs, service
 
 bp = Blueprint("explore", __name__)
 
+
+@bp.record_once
+def _warm(state) -> None:
+    """Project the default network in the background as the app starts, so that the first
+    question does not wait for it."""
+    import threading
+
+    release = state.app.extensions["xiancheng"].release
+    threading.Thread(target=network_for, args=(release,), daemon=True, name="network-warm").start()
+
 PROJECTION = ("inferred", "collapse", "evidence")
 MULTI = {"type", "predicate", "kind"}
 

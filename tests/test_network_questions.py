@@ -298,3 +298,25 @@ def test_map_marks_the_divisions_of_a_programme_and_shades_an_indicator(release)
         and any(d == "xc:locatedIn" for *_, d in net.graph.out_edges(n, data="predicate")))
     with pytest.raises(NetworkError, match="layer=programme needs programme"):
         map_layer(net, "programme")
+
+
+def test_a_neighbourhood_stops_at_its_deadline():
+    net = network_from([(str(i), str(i + 1)) for i in range(200)])
+    found = neighbours(net, "0", hops=6, limits=Limits(timeout=-1))   # already past
+    assert found["truncated"] is True and found["nodes"] == []
+    assert len(neighbours(net, "0", hops=6)["nodes"]) == 6
+
+
+def test_concurrent_first_requests_build_one_network(release):
+    from xiancheng.graph import network as module
+
+    projection = Projection(inferred=True, collapse=False, evidence=True)
+    module._CACHE.pop((release.id, projection), None)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(network_for(release, projection)))
+               for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 4 and all(r is results[0] for r in results)
