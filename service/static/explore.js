@@ -28,8 +28,8 @@
         "label": "data(shown)", "font-size": 8, "color": "#5d6d7e", "text-rotation": "autorotate",
         "text-background-color": "#fff", "text-background-opacity": 0.7 } },
       { selector: "edge[?inferred]", style: { "line-style": "dashed" } },
-      { selector: ".path", style: { "line-color": "#e74c3c", "target-arrow-color": "#e74c3c", "width": 3,
-                                    "border-width": 3, "border-color": "#e74c3c" } }
+      { selector: "edge.path", style: { "line-color": "#e74c3c", "target-arrow-color": "#e74c3c", "width": 3 } },
+      { selector: "node.path", style: { "border-width": 3, "border-color": "#e74c3c" } }
     ]
   });
 
