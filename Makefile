@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test build format check-format bench system-deps clean
+.PHONY: run test build format check-format bench system-deps clean vendor bench-network
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ check-format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/pipeline.py
 
+## bench-network: time the network projection and the exploration API
+bench-network: $(STAMP)
+	$(BIN)/python bench/network.py
+
 ## system-deps: Debian packages the tests need (chromium and CJK fonts for the browser tests)
 system-deps:
 	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "noto sans cjk" || { \
@@ -46,7 +50,12 @@ system-deps:
 clean:
 	rm -rf $(VENV) var .pytest_cache
 
-## vendor: re-create the query page's YASGUI files (service/static/vendor) with npm; the result is committed
+## vendor: re-create the vendored browser libraries with npm from their pinned lock files (YASGUI
+## for the query page, cytoscape.js for the explorer); the copies are committed, users never need npm
+VENDOR := service/static/vendor
 .PHONY: vendor
 vendor:
-	$(PYTHON) service/static/vendor/vendor.py
+	$(PYTHON) $(VENDOR)/vendor.py
+	cd $(VENDOR)/cytoscape && npm ci --ignore-scripts --no-audit --no-fund \
+	  && cp node_modules/cytoscape/dist/cytoscape.min.js node_modules/cytoscape/LICENSE . \
+	  && rm -rf node_modules

@@ -304,3 +304,240 @@ def info(ctx):
     click.echo(f"release: {release.id} (created {release.meta['created']}), {release.triples} triples")
     for name, graph in release.graphs.items():
         click.echo(f"  {graph['triples']:>7}  {name}")
+
+
+# --- the network: exploration and exports (docs/exploration.md) ----------------------------------
+
+def _projection_options(command):
+    for option in reversed([
+        click.option("--inferred/--no-inferred", default=False, show_default=True,
+                     help="Add the inferred edges (part-of closure, inverses, participation)."),
+        click.option("--collapse/--no-collapse", default=True, show_default=True,
+                     help="Turn designations, observations, memberships and evidence into edges."),
+        click.option("--evidence/--no-evidence", default=False, show_default=True,
+                     help="Add provenance edges: entity —source→ document."),
+        click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON."),
+    ]):
+        command = option(command)
+    return command
+
+
+def _network_call(ctx, inferred, collapse, evidence, question):
+    """Run ``question(network, limits)`` on the current release's network; a bad question is a
+    clean error (exit 1)."""
+    from xiancheng.graph.network import NetworkError, Projection, network_for
+    from xiancheng.graph.network_explore import Limits
+
+    settings = _settings(ctx)
+    network = network_for(_release(settings), Projection(inferred, collapse, evidence))
+    limits = Limits(max_hops=settings.network_max_hops, max_paths=settings.network_max_paths,
+                    max_nodes=settings.network_max_nodes, max_edges=settings.network_max_edges,
+                    timeout=settings.network_timeout)
+    try:
+        return question(network, limits)
+    except NetworkError as e:
+        raise click.ClickException(str(e)) from None
+
+
+def _echo_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _who(entity: dict) -> str:
+    return f"{entity['label_zh']} · {entity['label_en']}  ({entity['type']})  {entity['id']}"
+
+
+@main.group("network")
+def network_group():
+    """Explore the graph as a network: neighbours, paths, rankings, communities, similarity."""
+
+
+@network_group.command("summary")
+@_projection_options
+@click.pass_context
+def network_summary(ctx, inferred, collapse, evidence, as_json):
+    """Nodes, edges, types and predicates of the network."""
+    data = _network_call(ctx, inferred, collapse, evidence, lambda net, _: net.describe())
+    if as_json:
+        return _echo_json(data)
+    click.echo(f"release {data['release']}: {data['nodes']} nodes, {data['edges']} edges")
+    for t in data["types"]:
+        click.echo(f"  {t['nodes']:>6}  {t['type']}  {t['label_zh']} / {t['label_en']}")
+    for p in data["predicates"]:
+        click.echo(f"  {p['edges']:>6}  {p['predicate']}  {p['label_zh']} / {p['label_en']}")
+
+
+@network_group.command("search")
+@click.argument("text")
+@click.option("--type", "types", multiple=True, help="Only entities of this type (repeatable).")
+@click.option("--limit", default=20, show_default=True)
+@_projection_options
+@click.pass_context
+def network_search(ctx, text, types, limit, inferred, collapse, evidence, as_json):
+    """Entities whose label, code or IRI contains TEXT."""
+    from xiancheng.graph.network_explore import search
+
+    found = _network_call(ctx, inferred, collapse, evidence,
+                          lambda net, _: search(net, text, list(types), limit))
+    if as_json:
+        return _echo_json(found)
+    for entity in found:
+        click.echo(_who(entity))
+
+
+@network_group.command("neighbours")
+@click.argument("entity")
+@click.option("--hops", default=1, show_default=True, help="How far to go.")
+@click.option("--type", "types", multiple=True, help="Keep only neighbours of this type (repeatable).")
+@click.option("--predicate", "predicates", multiple=True, help="Follow only this predicate (repeatable).")
+@click.option("--direction", type=click.Choice(["both", "out", "in"]), default="both", show_default=True)
+@_projection_options
+@click.pass_context
+def network_neighbours(ctx, entity, hops, types, predicates, direction, inferred, collapse, evidence,
+                       as_json):
+    """Neighbours of ENTITY (an IRI, /id/… path or division code) within --hops."""
+    from xiancheng.graph.network_explore import neighbours
+
+    data = _network_call(ctx, inferred, collapse, evidence, lambda net, lim: neighbours(
+        net, entity, hops, list(types), list(predicates), direction, lim))
+    if as_json:
+        return _echo_json(data)
+    click.echo(_who(data["focus"]))
+    for node in data["nodes"]:
+        click.echo(f"  {node['distance']}  {_who(node)}")
+    click.echo(f"({len(data['nodes'])} neighbours, {len(data['edges'])} edges"
+               + (", truncated)" if data["truncated"] else ")"))
+
+
+@network_group.command("paths")
+@click.argument("source")
+@click.argument("target")
+@click.option("-k", default=3, show_default=True, help="How many paths (shortest first).")
+@click.option("--max-hops", type=int, help="Longest path (setting network_max_hops).")
+@click.option("--predicate", "predicates", multiple=True, help="Follow only this predicate (repeatable).")
+@click.option("--lang", type=click.Choice(["zh", "en", "both"]), default="both", show_default=True)
+@_projection_options
+@click.pass_context
+def network_paths(ctx, source, target, k, max_hops, predicates, lang, inferred, collapse, evidence,
+                  as_json):
+    """The k shortest paths between SOURCE and TARGET, each step explained."""
+    from xiancheng.graph.network_explore import paths
+
+    data = _network_call(ctx, inferred, collapse, evidence, lambda net, lim: paths(
+        net, source, target, k, max_hops, list(predicates), lim))
+    if as_json:
+        return _echo_json(data)
+    if not data["paths"]:
+        click.echo(f"no path of at most {data['max_hops']} hops")
+    for i, path in enumerate(data["paths"], 1):
+        for language in (("zh", "en") if lang == "both" else (lang,)):
+            click.echo(f"{i}. {path['text_' + language]}")
+        for step in path["steps"]:
+            click.echo(f"     {step['text_' + ('zh' if lang == 'zh' else 'en')]}")
+    if not data["complete"]:
+        click.echo(data.get("reason", "incomplete"))
+
+
+@network_group.command("centrality")
+@click.option("--measure", type=click.Choice(["degree", "betweenness", "pagerank"]), default="degree",
+              show_default=True)
+@click.option("--type", "type_", help="Rank only entities of this type, e.g. xc:County.")
+@click.option("--neighbour-type", help="Degree: count only neighbours of this type.")
+@click.option("--limit", default=20, show_default=True)
+@_projection_options
+@click.pass_context
+def network_centrality(ctx, measure, type_, neighbour_type, limit, inferred, collapse, evidence, as_json):
+    """Entities ranked by degree, betweenness or PageRank."""
+    from xiancheng.graph.network_rank import centrality
+
+    data = _network_call(ctx, inferred, collapse, evidence, lambda net, lim: centrality(
+        net, measure, type_, neighbour_type, limit, lim))
+    if as_json:
+        return _echo_json(data)
+    for row in data["ranking"]:
+        score = row["score"] if isinstance(row["score"], int) else f"{row['score']:.4f}"
+        click.echo(f"{row['rank']:>4}  {score:>8}  {_who(row)}")
+
+
+@network_group.command("communities")
+@click.option("--method", type=click.Choice(["louvain", "components"]), default="louvain",
+              show_default=True)
+@click.option("--min-size", default=1, show_default=True)
+@click.option("--limit", default=20, show_default=True, help="How many groups.")
+@click.option("--members", default=10, show_default=True, help="Members listed per group.")
+@click.option("--seed", default=0, show_default=True, help="Seed of the Louvain method.")
+@_projection_options
+@click.pass_context
+def network_communities(ctx, method, min_size, limit, members, seed, inferred, collapse, evidence,
+                        as_json):
+    """Communities (Louvain) or connected components, with their members."""
+    from xiancheng.graph.network_rank import communities
+
+    data = _network_call(ctx, inferred, collapse, evidence, lambda net, lim: communities(
+        net, method, min_size, limit, members, 1.0, seed, lim))
+    if as_json:
+        return _echo_json(data)
+    click.echo(f"{data['count']} groups" + (f", modularity {data['modularity']:.3f}"
+                                             if "modularity" in data else ""))
+    for group in data["groups"]:
+        names = "、".join(m["label_zh"] for m in group["members"])
+        click.echo(f"{group['id']:>3}  {group['size']:>5}  {names}" + ("…" if group["truncated"] else ""))
+
+
+@network_group.command("similar")
+@click.argument("entity")
+@click.option("--type", "type_", help="Compare with entities of this type (default: ENTITY's type).")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(["programme", "classification", "industry"]),
+              help="What to compare (repeatable; default: all three).")
+@click.option("--limit", default=10, show_default=True)
+@click.option("--inferred/--no-inferred", default=False, show_default=True,
+              help="Add the inferred edges (programme participation).")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@click.pass_context
+def network_similar(ctx, entity, type_, kinds, limit, inferred, as_json):
+    """Entities like ENTITY by the programmes, classifications and industries they share."""
+    from xiancheng.graph.network_rank import similar
+
+    data = _network_call(ctx, inferred, True, False, lambda net, lim: similar(
+        net, entity, type_, limit, list(kinds) or None, lim))
+    if as_json:
+        return _echo_json(data)
+    click.echo(_who(data["focus"]))
+    for row in data["similar"]:
+        shared = "、".join(f["label_zh"] for f in row["shared"])
+        click.echo(f"  {row['score']:.3f}  {row['label_zh']} · {row['label_en']}  shares: {shared}")
+
+
+@main.command("export")
+@click.argument("fmt", metavar="FORMAT")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: stdout).")
+@click.option("--focus", help="Only the subgraph around this entity (IRI, /id/… path or code).")
+@click.option("--radius", default=1, show_default=True, help="Hops around --focus.")
+@click.option("--type", "types", multiple=True, help="With --focus: keep only this type (repeatable).")
+@click.option("--predicate", "predicates", multiple=True, help="With --focus: only this predicate (repeatable).")
+@click.option("--inferred/--no-inferred", default=False, show_default=True, help="Add the inferred edges.")
+@click.option("--collapse/--no-collapse", default=True, show_default=True,
+              help="Turn designations, observations, memberships and evidence into edges.")
+@click.option("--evidence/--no-evidence", default=False, show_default=True, help="Add provenance edges.")
+@click.pass_context
+def export_network(ctx, fmt, output, focus, radius, types, predicates, inferred, collapse, evidence):
+    """Write the network (or a --focus subgraph) as FORMAT: graphml, gexf, cytoscape, node-link
+    or dot."""
+    from xiancheng.graph.exports import export, export_format
+    from xiancheng.graph.network_explore import subgraph
+
+    try:
+        chosen = export_format(fmt)
+    except KeyError as e:
+        raise click.UsageError(e.args[0]) from None
+    if (types or predicates) and not focus:
+        raise click.UsageError("--type and --predicate apply around a --focus")
+
+    def write(net, lim):
+        graph = subgraph(net, focus, radius, list(types), list(predicates), lim) if focus else net.graph
+        return export(graph, chosen)
+    data = _network_call(ctx, inferred, collapse, evidence, write)
+    if output:
+        Path(output).write_bytes(data)
+    else:
+        click.echo(data, nl=False)

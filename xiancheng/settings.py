@@ -47,6 +47,11 @@ SETTINGS = [
     Setting("max_query_depth", 64, "Deepest nesting of brackets accepted in a query.", int),
     Setting("cache_bytes", 64 * 1024 * 1024, "Memory for cached query results (0 turns the cache off).", int),
     Setting("cors_origins", "*", "Origins allowed to call the API from a browser (CORS), comma-separated."),
+    Setting("network_max_hops", 6, "Most hops of a neighbourhood, subgraph radius or path in the network API.", int),
+    Setting("network_max_paths", 20, "Most paths one path request may ask for (k).", int),
+    Setting("network_max_nodes", 2000, "Most nodes (or ranked entities) one network answer may hold; more is cut off and marked truncated.", int),
+    Setting("network_max_edges", 10000, "Most edges one neighbourhood or subgraph answer may hold.", int),
+    Setting("network_timeout", 5.0, "Seconds a network question may take (paths stop there; rankings go on in the background).", float),
 ]
 
 _BY_NAME = {s.name: s for s in SETTINGS}
