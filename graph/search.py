@@ -53,7 +53,15 @@ def readings(text: str) -> list[list[str]]:
 class Key:
     text: str                     # compact form
     kind: str                     # text, pinyin or initials
-    syllables: tuple[str, ...] = ()
+    starts: frozenset = frozenset()   # where the syllables of a pinyin key start in ``text``
+
+
+def _pinyin_key(syllables) -> Key:
+    starts, at = set(), 0
+    for s in syllables:
+        starts.add(at)
+        at += len(s)
+    return Key("".join(syllables), "pinyin", frozenset(starts))
 
 
 @dataclass
@@ -103,10 +111,10 @@ class SearchIndex:
         joined = "".join(syllables)
         if any(k.kind == "pinyin" and k.text == joined for k in entry.keys):
             return
-        entry.keys.append(Key(joined, "pinyin", syllables))
+        entry.keys.append(_pinyin_key(syllables))
         entry.keys.append(Key("".join(s[0] for s in syllables), "initials"))
         if "v" in joined:   # lü is typed as lv or lu
-            entry.keys.append(Key(joined.replace("v", "u"), "pinyin", tuple(s.replace("v", "u") for s in syllables)))
+            entry.keys.append(_pinyin_key([s.replace("v", "u") for s in syllables]))
 
     def set_type(self, iri: str, type_iri: str, labels: dict[str, str], boost: int) -> None:
         entry = self.entries.get(iri)
@@ -152,7 +160,9 @@ def _score(q: str, key: Key, latin: bool) -> int:
     if key.text.startswith(q):
         return PINYIN_SCORES[1]
     if len(q) >= 3:
-        for i in range(1, len(key.syllables)):
-            if "".join(key.syllables[i:]).startswith(q):
+        at = key.text.find(q, 1)
+        while at != -1:
+            if at in key.starts:
                 return PINYIN_SCORES[2]
+            at = key.text.find(q, at + 1)
     return 0

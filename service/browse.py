@@ -17,7 +17,7 @@ from xiancheng.graph.namespaces import PREFIXES, XC
 
 from . import i18n
 from .errors import ApiError
-from .reader import base, curie, memo, path_for_iri, select, service
+from .reader import base, curie, memo, path_for_iri, ref, select, service
 from .ontology_docs import terms
 
 bp = Blueprint("browse", __name__)
@@ -88,22 +88,18 @@ def listing(name):
         raise ApiError(404, "No such class", f"nothing in the dataset is a {curie(iri)}; see /browse/")
     page = _int_arg("page", 1)
     within = request.args.get("within")
-    bindings = {"c": iri}
-    where = "?x a ?c ."
+    where = f"?x a {ref(iri)} ."
     if within:
         if not re.fullmatch(r"\d{6}", within):
             raise ApiError(400, "Invalid parameter", f"within must be a six-digit division code such as "
                            f"141100, not {within!r}")
-        bindings["w"] = f"{base()}id/division/{within}"
-        where += " ?x xc:partOf ?w ."
-    keys = "?c ?w" if within else "?c"
-    total = int(select(f"SELECT {keys} (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {where} }} GROUP BY {keys}",
-                       bindings)[0]["n"].value) if total_all else 0
+        where += f" ?x xc:partOf {ref(f'{base()}id/division/{within}')} ."
+    total = int(select(f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {where} }}")[0]["n"].value) if total_all else 0
     pages = max(1, math.ceil(total / PAGE_SIZE))
     if page > pages:
         raise ApiError(404, "No such page", f"page {page} is past the last page ({pages})")
-    rows = select(f"""SELECT DISTINCT {keys} ?x (xcf:label(?x, "zh") AS ?zh) (xcf:label(?x, "en") AS ?en)
-        WHERE {{ {where} }} ORDER BY ?x LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}""", bindings)
+    rows = select(f"""SELECT DISTINCT ?x (xcf:label(?x, "zh") AS ?zh) (xcf:label(?x, "en") AS ?en)
+        WHERE {{ {where} }} ORDER BY ?x LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}""")
     items = [{"iri": r["x"].value, "href": path_for_iri(r["x"].value),
               "label": {"zh": r["zh"].value if "zh" in r else None, "en": r["en"].value if "en" in r else None}}
              for r in rows]
@@ -129,7 +125,7 @@ def listing(name):
 
 def _has_parts(iri: str) -> bool:
     return memo("has-parts", lambda: bool(select(
-        "SELECT ?c ?x WHERE { ?x a ?c ; xc:partOf ?w } LIMIT 1", {"c": iri})), iri)
+        f"SELECT ?x WHERE {{ ?x a {ref(iri)} ; xc:partOf ?w }} LIMIT 1")), iri)
 
 
 def _int_arg(name: str, default: int) -> int:

@@ -1,6 +1,6 @@
-"""The parts of a page that depend on what the resource is: the breadcrumb of the division
-hierarchy, a division's map point and what concerns it (towns, programmes, figures), and an
-indicator's observations with their chart. Each fact keeps its quotation."""
+"""The parts of a page that depend on what the resource is: a division's map point and what
+concerns it (towns, programmes, figures), and an indicator's observations with their chart.
+Each fact keeps its quotation."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from .charts import bar_chart, dot_map, number
 from .describe import graph_iri
-from .reader import memo, path_for_iri, select
+from .reader import memo, path_for_iri, ref, select
 
 OBSERVATION_LIMIT = 1000
 
@@ -19,28 +19,24 @@ def _v(row, name):
     return term.value if term is not None else None
 
 
-def breadcrumb(iri: str, lang: str) -> list[dict]:
-    """The divisions ``iri`` is part of, outermost first (province → prefecture → county)."""
-    rows = select("""SELECT ?s ?a (SAMPLE(?al) AS ?label) (COUNT(DISTINCT ?up) AS ?depth) WHERE {
-        ?s xc:partOf ?a . BIND(xcf:label(?a) AS ?al) OPTIONAL { ?a xc:partOf ?up } }
-        GROUP BY ?s ?a ORDER BY ?depth""", {"s": iri}, lang)
-    return [{"iri": r["a"].value, "href": path_for_iri(r["a"].value), "label": _v(r, "label")}
-            for r in rows]
-
-
 def evidence_of_related(iri: str, lang: str) -> dict[str, list[dict]]:
     """Evidence of the n-ary things about ``iri``: designations of it, observations of or in it."""
-    rows = select("""SELECT ?s ?x ?src (xcf:label(?src) AS ?sl) ?quote ?note ?page WHERE {
-        { ?x xc:designee ?s } UNION { ?x xc:refArea ?s } UNION { ?x xc:indicator ?s }
+    s = ref(iri)
+    rows = select(f"""SELECT ?x ?src (xcf:label(?src) AS ?sl) ?quote ?note ?page WHERE {{
+        {{ ?x xc:designee {s} }} UNION {{ ?x xc:refArea {s} }} UNION {{ ?x xc:indicator {s} }}
         ?x xc:evidence ?e . ?e dcterms:source ?src .
-        OPTIONAL { ?e xc:quote ?quote } OPTIONAL { ?e xc:sourceNote ?note }
-        OPTIONAL { ?src foaf:page ?page } }""", {"s": iri}, lang)
+        OPTIONAL {{ ?e xc:quote ?quote }} OPTIONAL {{ ?e xc:sourceNote ?note }}
+        OPTIONAL {{ ?src foaf:page ?page }} }}""", lang=lang)
     out: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
-        out[r["x"].value].append({"source": r["src"].value, "href": path_for_iri(r["src"].value),
-                                  "label": _v(r, "sl"), "quote": _v(r, "quote"),
-                                  "note": _v(r, "note"), "page": _v(r, "page")})
+        out[r["x"].value].append(_evidence(r))
     return out
+
+
+def _evidence(r) -> dict:
+    return {"source": r["src"].value, "href": path_for_iri(r["src"].value), "label": _v(r, "sl"),
+            "quote": _v(r, "quote"), "quote_lang": r["quote"].lang if "quote" in r else None,
+            "note": _v(r, "note"), "page": _v(r, "page")}
 
 
 def division_points() -> list[tuple[str, float, float]]:
@@ -52,58 +48,68 @@ def division_points() -> list[tuple[str, float, float]]:
 
 
 def division(iri: str, lang: str, title: str) -> dict:
-    """Map, towns, designations and figures for a division page."""
+    """Map, towns, designations (with their evidence) and figures for a division page: one query
+    for all but the figures."""
+    s = ref(iri)
+    rows = select(f"""SELECT ?kind ?x (xcf:label(?x) AS ?xl) ?lat ?lon ?t (xcf:label(?t) AS ?tl)
+            ?y (xcf:label(?y) AS ?yl) ?year ?batch (xcf:label(?status) AS ?stl) (xcf:label(?cat) AS ?catl)
+            ?src (xcf:label(?src) AS ?sl) ?quote ?note ?page WHERE {{
+        {{ {s} geo:hasCentroid ?g BIND("centroid" AS ?kind) ?g xc:latitude ?lat ; xc:longitude ?lon }}
+        UNION {{ {s} xc:seatGeometry ?g BIND("seat" AS ?kind) ?g xc:latitude ?lat ; xc:longitude ?lon }}
+        UNION {{ ?x xc:partOf {s} ; a xc:AdministrativeDivision BIND("part" AS ?kind) }}
+        UNION {{ ?x xc:partOf {s} ; xc:locatedIn ?y BIND("town" AS ?kind)
+                 GRAPH ?tg {{ ?x a ?t }} FILTER(?tg != <{graph_iri("inferred")}>) }}
+        UNION {{ ?x xc:designee {s} ; xc:designatedUnder ?y BIND("designation" AS ?kind)
+                 OPTIONAL {{ ?x xc:designationYear ?year }} OPTIONAL {{ ?x xc:batch ?batch }}
+                 OPTIONAL {{ ?x xc:designationStatus ?status }} OPTIONAL {{ ?x xc:category ?cat }} }}
+        UNION {{ {{ ?x xc:designee {s} }} UNION {{ ?x xc:refArea {s} }}
+                 ?x xc:evidence ?e . ?e dcterms:source ?src . BIND("evidence" AS ?kind)
+                 OPTIONAL {{ ?e xc:quote ?quote }} OPTIONAL {{ ?e xc:sourceNote ?note }}
+                 OPTIONAL {{ ?src foaf:page ?page }} }}
+        }} ORDER BY ?kind ?year ?x""", lang=lang)
+    here, parts, towns, designations = {}, set(), OrderedDict(), OrderedDict()
+    evidence: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        kind = r["kind"].value
+        if kind in ("centroid", "seat"):
+            here[kind] = (float(r["lat"].value), float(r["lon"].value))
+        elif kind == "part":
+            parts.add(r["x"].value)
+        elif kind == "town":
+            towns.setdefault(r["x"].value, {"iri": r["x"].value, "href": path_for_iri(r["x"].value),
+                                            "label": _v(r, "xl"), "type": _v(r, "tl"), "county": _v(r, "yl"),
+                                            "county_href": path_for_iri(r["y"].value)})
+        elif kind == "designation":
+            designations.setdefault(r["x"].value, {
+                "iri": r["x"].value, "href": path_for_iri(r["x"].value), "programme": _v(r, "yl"),
+                "programme_href": path_for_iri(r["y"].value), "year": _v(r, "year"), "batch": _v(r, "batch"),
+                "status": _v(r, "stl"), "category": _v(r, "catl"), "evidence": evidence[r["x"].value]})
+        else:
+            evidence[r["x"].value].append(_evidence(r))
     points = division_points()
-    parts = {r["x"].value for r in select(
-        "SELECT ?s ?x WHERE { ?x xc:partOf ?s . ?x a xc:AdministrativeDivision }", {"s": iri})}
-    coordinates = select("""SELECT ?s ?kind ?lat ?lon WHERE {
-        { ?s geo:hasCentroid ?g BIND("centroid" AS ?kind) } UNION { ?s xc:seatGeometry ?g BIND("seat" AS ?kind) }
-        ?g xc:latitude ?lat ; xc:longitude ?lon }""", {"s": iri})
-    towns = select(f"""SELECT ?s ?t (xcf:label(?t) AS ?tl) (xcf:label(?tt) AS ?ttl) ?county
-            (xcf:label(?county) AS ?cl) WHERE {{
-        ?t xc:partOf ?s ; xc:locatedIn ?county .
-        GRAPH ?tg {{ ?t a ?tt }} FILTER(?tg != <{graph_iri("inferred")}>)
-        }} ORDER BY ?t""", {"s": iri}, lang)
-    designations = select("""SELECT ?s ?d (xcf:label(?prog) AS ?pl) ?prog ?year ?batch
-            (xcf:label(?status) AS ?stl) (xcf:label(?cat) AS ?catl) WHERE {
-        ?d xc:designee ?s ; xc:designatedUnder ?prog .
-        OPTIONAL { ?d xc:designationYear ?year } OPTIONAL { ?d xc:batch ?batch }
-        OPTIONAL { ?d xc:designationStatus ?status } OPTIONAL { ?d xc:category ?cat }
-        } ORDER BY ?year ?d""", {"s": iri}, lang)
-    evidence = evidence_of_related(iri, lang)
-    here = {r["kind"].value: (float(r["lat"].value), float(r["lon"].value)) for r in coordinates}
     centre = here.get("centroid") or here.get("seat")
     if centre and not any(p[0] == iri for p in points):
         points = points + [(iri, *centre)]
-    seen_towns = OrderedDict()
-    for r in towns:
-        seen_towns.setdefault(r["t"].value, {"iri": r["t"].value, "href": path_for_iri(r["t"].value),
-                                             "label": _v(r, "tl"), "type": _v(r, "ttl"),
-                                             "county": _v(r, "cl"),
-                                             "county_href": path_for_iri(r["county"].value)})
     return {
         "map": dot_map(points, iri, parts, title=title) if centre else None,
         "coordinates": here,
-        "towns": list(seen_towns.values()),
-        "designations": [{"iri": r["d"].value, "href": path_for_iri(r["d"].value),
-                          "programme": _v(r, "pl"), "programme_href": path_for_iri(r["prog"].value),
-                          "year": _v(r, "year"), "batch": _v(r, "batch"), "status": _v(r, "stl"),
-                          "category": _v(r, "catl"), "evidence": evidence.get(r["d"].value, [])}
-                         for r in designations],
+        "towns": list(towns.values()),
+        "designations": list(designations.values()),
         "figures": observations(iri, lang, "refArea", evidence)["rows"],
     }
 
 
 def observations(iri: str, lang: str, by: str, evidence: dict | None = None) -> dict:
     """Observations whose ``by`` (indicator or refArea) is ``iri``, as table rows and charts."""
-    rows = select(f"""SELECT ?s ?obs ?ind (xcf:label(?ind) AS ?il) ?area (xcf:label(?area) AS ?al)
+    s = ref(iri)
+    rows = select(f"""SELECT ?obs ?ind (xcf:label(?ind) AS ?il) ?area (xcf:label(?area) AS ?al)
             ?period (xcf:label(?period) AS ?pl) ?start ?end ?value ?stated ?unit (xcf:label(?unit) AS ?ul)
             ?symbol (xcf:label(?status) AS ?stl) WHERE {{
-        ?obs xc:{by} ?s ; xc:indicator ?ind ; xc:refArea ?area ; xc:refPeriod ?period ; xc:obsValue ?value .
+        ?obs xc:{by} {s} ; xc:indicator ?ind ; xc:refArea ?area ; xc:refPeriod ?period ; xc:obsValue ?value .
         OPTIONAL {{ ?period xc:startDate ?start }} OPTIONAL {{ ?period xc:endDate ?end }}
         OPTIONAL {{ ?obs xc:valueAsStated ?stated }} OPTIONAL {{ ?obs xc:observationStatus ?status }}
         OPTIONAL {{ ?obs xc:unitOfMeasure ?unit OPTIONAL {{ ?unit xc:symbol ?symbol }} }}
-        }} ORDER BY ?ind ?end ?start ?area LIMIT {OBSERVATION_LIMIT}""", {"s": iri}, lang)
+        }} ORDER BY ?ind ?end ?start ?area LIMIT {OBSERVATION_LIMIT}""", lang=lang)
     evidence = evidence if evidence is not None else evidence_of_related(iri, lang)
     table = []
     for r in rows:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from xiancheng.graph.namespaces import XC
 
-from .reader import Term, curie, memo, path_for_iri, select, service
+from .reader import Term, curie, memo, path_for_iri, ref, select, service
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -66,6 +66,7 @@ class Citation:
     source: str | None = None   # the source document (or graph) IRI
     label: str | None = None
     quote: str | None = None
+    quote_lang: str | None = None
     note: str | None = None
     page: str | None = None
     graph: str | None = None
@@ -100,13 +101,10 @@ def _v(row: dict, name: str) -> str | None:
     return term.value if term is not None else None
 
 
-def label_of(iri: str, lang: str) -> str | None:
-    rows = select("SELECT ?x (xcf:label(?x) AS ?l) WHERE {}", {"x": iri}, lang)
-    return _v(rows[0], "l") if rows else None
-
-
 class Description:
-    """Everything the page of one IRI shows, read with a handful of queries."""
+    """Everything the page of one IRI shows, read with one query: the resource's evidence, its
+    facts (with the values of the blank nodes it uses, whose labels are only valid within one
+    result), the links to it, and the divisions it is part of (the breadcrumb)."""
 
     def __init__(self, iri: str, lang: str):
         self.iri, self.lang = iri, lang
@@ -114,32 +112,44 @@ class Description:
         self.ontology_graph = graph_iri("ontology")
         self.citations: list[Citation] = []
         self._cite_keys: dict[tuple, int] = {}
-        self._read_evidence()
-        self._read_outgoing()
-        self._read_incoming()
+        parts: dict[str, list] = {"0": [], "1": [], "2": [], "3": []}
+        for row in self._read():
+            parts[row["part"].value].append(row)
+        self._read_evidence(parts["0"])
+        self._read_outgoing(parts["1"])
+        self._read_incoming(parts["2"])
+        self._read_ancestors(parts["3"])
 
     # -- reading --------------------------------------------------------------------------------
 
-    def _read_evidence(self) -> None:
-        rows = select("""SELECT ?s ?e ?src (xcf:label(?src) AS ?sl) ?quote ?note ?page WHERE {
-            ?s xc:evidence ?e . ?e dcterms:source ?src .
-            OPTIONAL { ?e xc:quote ?quote } OPTIONAL { ?e xc:sourceNote ?note }
-            OPTIONAL { ?src foaf:page ?page } } ORDER BY ?src""", {"s": self.iri}, self.lang)
-        self.evidence = [{"e": r["e"].value, "src": r["src"].value, "label": _v(r, "sl"),
-                          "quote": _v(r, "quote"), "note": _v(r, "note"), "page": _v(r, "page")}
-                         for r in rows]
+    def _read(self) -> list[dict]:
+        inferred, s = self.inferred_graph, ref(self.iri)
+        return select(f"""SELECT ?part ?p ?o ?g (xcf:label(?p) AS ?pl) (xcf:label(?o) AS ?ol)
+                (xcf:label(?ot) AS ?otl) ?bp ?bo (xcf:label(?bo) AS ?bol) ?src (xcf:label(?src) AS ?sl)
+                ?quote ?note ?page ?up WHERE {{
+            {{ {s} xc:evidence ?o . ?o dcterms:source ?src . BIND("0" AS ?part)
+               OPTIONAL {{ ?o xc:quote ?quote }} OPTIONAL {{ ?o xc:sourceNote ?note }}
+               OPTIONAL {{ ?src foaf:page ?page }} }}
+            UNION
+            {{ GRAPH ?g {{ {s} ?p ?o }} BIND("1" AS ?part)
+               OPTIONAL {{ GRAPH ?tg {{ ?o a ?ot }} FILTER(?tg != <{inferred}>) }}
+               OPTIONAL {{ {{ ?o ?bp ?bo FILTER(?bp NOT IN (rdf:first, rdf:rest, rdf:type)) }}
+                           UNION {{ ?o rdf:rest*/rdf:first ?bo BIND(rdf:first AS ?bp) }}
+                           FILTER(isBlank(?o)) }} }}
+            UNION
+            {{ GRAPH ?g {{ ?o ?p {s} }} FILTER(?g != <{inferred}>) BIND("2" AS ?part)
+               OPTIONAL {{ GRAPH ?tg {{ ?o a ?ot }} FILTER(?tg != <{inferred}>) }} }}
+            UNION
+            {{ {s} xc:partOf ?o BIND("3" AS ?part) OPTIONAL {{ ?o xc:partOf ?up }} }}
+            }} ORDER BY ?part ?p ?o LIMIT {OUTGOING_LIMIT + INCOMING_LIMIT}""", lang=self.lang)
 
-    def _read_outgoing(self) -> None:
-        # blank nodes (OWL axioms, RDF lists) are read in the same query: their labels are only
-        # valid within one result
-        rows = select(f"""SELECT ?s ?p ?o ?g (xcf:label(?p) AS ?pl) (xcf:label(?o) AS ?ol)
-                (xcf:label(?ot) AS ?otl) ?bp ?bo (xcf:label(?bo) AS ?bol) WHERE {{
-            GRAPH ?g {{ ?s ?p ?o }}
-            OPTIONAL {{ GRAPH ?tg {{ ?o a ?ot }} FILTER(?tg != <{self.inferred_graph}>) }}
-            OPTIONAL {{ {{ ?o ?bp ?bo FILTER(?bp NOT IN (rdf:first, rdf:rest, rdf:type)) }}
-                        UNION {{ ?o rdf:rest*/rdf:first ?bo BIND(rdf:first AS ?bp) }}
-                        FILTER(isBlank(?o)) }}
-            }} LIMIT {OUTGOING_LIMIT}""", {"s": self.iri}, self.lang)
+    def _read_evidence(self, rows) -> None:
+        self.evidence = [{"e": r["o"].value, "src": r["src"].value, "label": _v(r, "sl"),
+                          "quote": _v(r, "quote"), "quote_lang": r["quote"].lang if "quote" in r else None,
+                          "note": _v(r, "note"), "page": _v(r, "page")}
+                         for r in sorted(rows, key=lambda r: r["src"].value)]
+
+    def _read_outgoing(self, rows) -> None:
         rows.sort(key=lambda r: r["g"].value == self.inferred_graph)   # cite sources before inferences
         asserted: OrderedDict[str, PropertyGroup] = OrderedDict()
         inferred: OrderedDict[str, PropertyGroup] = OrderedDict()
@@ -163,26 +173,34 @@ class Description:
         self.inferred = _ordered(inferred)
         self.labels = {v.term.lang: v.term.value for v in asserted.get(RDFS_LABEL, PropertyGroup("", "")).values}
 
-    def _read_incoming(self) -> None:
-        rows = select(f"""SELECT ?s ?x ?p ?g (xcf:label(?p) AS ?pl) (xcf:label(?x) AS ?xl)
-                (xcf:label(?xt) AS ?xtl) WHERE {{
-            GRAPH ?g {{ ?x ?p ?s }} FILTER(?g != <{self.inferred_graph}>)
-            OPTIONAL {{ GRAPH ?tg {{ ?x a ?xt }} FILTER(?tg != <{self.inferred_graph}>) }}
-            }} ORDER BY ?p ?x LIMIT {INCOMING_LIMIT}""", {"s": self.iri}, self.lang)
+    def _read_incoming(self, rows) -> None:
         groups: OrderedDict[str, PropertyGroup] = OrderedDict()
         seen = set()
         for row in rows:
-            p, x = row["p"].value, row["x"]
+            p, x = row["p"].value, row["o"]
             if (p, x.value) in seen:
                 continue
             seen.add((p, x.value))
             group = groups.setdefault(p, PropertyGroup(p, _v(row, "pl") or curie(p)))
-            group.values.append(Value(x, _v(row, "xl"), _v(row, "xtl"), row["g"].value,
+            group.values.append(Value(x, _v(row, "ol"), _v(row, "otl"), row["g"].value,
                                       self._cite(row["g"].value, evidence=False)))
         self.truncated = len(rows) >= INCOMING_LIMIT
         self.incoming = sorted(groups.values(), key=lambda grp: (-len(grp.values), grp.label))
         for group in self.incoming:
             group.total = len(group.values)
+
+    def _read_ancestors(self, rows) -> None:
+        """The divisions the resource is part of, outermost first (province → prefecture → county)."""
+        depth: dict[str, set] = {}
+        names = {}
+        for row in rows:
+            a = row["o"].value
+            depth.setdefault(a, set())
+            names[a] = _v(row, "ol")
+            if "up" in row:
+                depth[a].add(row["up"].value)
+        self.breadcrumb = [{"iri": a, "href": path_for_iri(a), "label": names[a]}
+                           for a in sorted(depth, key=lambda a: (len(depth[a]), a))]
 
     # -- citations ------------------------------------------------------------------------------
 
@@ -198,8 +216,8 @@ class Description:
             for ev in self.evidence:
                 if ev["src"] in entry["sources"]:
                     numbers.append(self._citation(("evidence", ev["e"]), kind="evidence", source=ev["src"],
-                                                  label=ev["label"], quote=ev["quote"], note=ev["note"],
-                                                  page=ev["page"], graph=graph))
+                                                  label=ev["label"], quote=ev["quote"], quote_lang=ev["quote_lang"],
+                                                  note=ev["note"], page=ev["page"], graph=graph))
         if not numbers:
             numbers.append(self._citation(("graph", graph), kind="graph", source=graph,
                                           label=entry["label"] or graph, graph=graph,
@@ -221,7 +239,7 @@ class Description:
             if ev["src"] not in cited:
                 extra.append(self.citations[self._citation(
                     ("evidence", ev["e"]), kind="evidence", source=ev["src"], label=ev["label"],
-                    quote=ev["quote"], note=ev["note"], page=ev["page"]) - 1])
+                    quote=ev["quote"], quote_lang=ev["quote_lang"], note=ev["note"], page=ev["page"]) - 1])
         return extra
 
     # -- what the page shows first --------------------------------------------------------------

@@ -8,6 +8,7 @@ per-data-version memo for things every page needs (the catalogue of source graph
 from __future__ import annotations
 
 import json
+import re
 import threading
 from dataclasses import dataclass
 
@@ -53,6 +54,24 @@ def _term(binding: dict) -> Term:
     kind = {"uri": "iri", "literal": "literal", "typed-literal": "literal", "bnode": "bnode",
             "triple": "triple"}.get(binding["type"], binding["type"])
     return Term(kind, binding.get("value", ""), binding.get("xml:lang"), binding.get("datatype"))
+
+
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|\\^`]*")
+
+
+class NotAnIri(ValueError):
+    """A string that cannot be written as an IRI in a query."""
+
+
+def ref(iri: str) -> str:
+    """``<iri>`` for a query, after checking that it is an IRI (nothing in it can end the ``<…>``).
+
+    Pages write the IRI into the query instead of passing it as a pre-bound variable: Oxigraph
+    does not push substitutions into UNION branches, and a page's query took 25 ms that way
+    against 1 ms written out (measured on the release, 14k triples)."""
+    if not isinstance(iri, str) or not _IRI.fullmatch(iri):
+        raise NotAnIri(f"{iri!r} is not an IRI")
+    return f"<{iri}>"
 
 
 def service():

@@ -21,10 +21,11 @@ from xiancheng.graph.formats import RDF_FORMATS
 from xiancheng.graph.namespaces import XC
 
 from . import context, i18n
+from .cache import Entry, cache_key
 from .describe import Description, graph_iri
 from .errors import ApiError
 from .negotiation import media_type
-from .reader import ask, construct, curie, iri_for_path, path_for_iri, service
+from .reader import NotAnIri, ask, construct, curie, iri_for_path, path_for_iri, ref, service
 
 bp = Blueprint("resources", __name__)
 
@@ -58,7 +59,11 @@ def known(iri: str) -> bool:
 
     if iri in {g["iri"] for g in service().release.graphs.values()} or is_shape(iri):
         return True
-    return ask("ASK { { ?s ?p ?o } UNION { ?x ?p ?s } }", {"s": iri})
+    try:
+        s = ref(iri)
+    except NotAnIri:
+        return False
+    return ask(f"ASK {{ {{ {s} ?p ?o }} UNION {{ ?x ?p {s} }} }}")
 
 
 def alternates(path: str) -> str:
@@ -75,11 +80,11 @@ def dereference(rest):
     path = request.path
     if path == "/def/":     # the namespace: its document is the ontology's
         return see_other("/def/xiancheng")
-    if known(iri_for_path(path)):
-        return see_other(path)
     stem, dot, suffix = path.rpartition(".")
     if dot and suffix in SUFFIXES and known(iri_for_path(stem)):
         return document(stem, iri_for_path(stem), SUFFIXES[suffix])
+    if known(iri_for_path(path)):
+        return see_other(path)
     return not_found(iri_for_path(path))
 
 
@@ -95,8 +100,14 @@ def see_other(path: str) -> Response:
 def document(path: str, iri: str, fmt: str) -> Response:
     if fmt == "html":
         lang = i18n.choose_language()
-        body = page(iri, lang)
-        response = Response(body, 200, mimetype="text/html")
+        entry = rendered(iri, lang)
+        etag = f'"{entry.etag}"'
+        if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+            response = Response(status=304)
+        else:
+            response = Response(entry.data, 200, mimetype="text/html")
+        response.headers["ETag"] = etag
+        response.headers["Cache-Control"] = "no-cache"
         response.headers["Vary"] = "Accept-Language, Cookie"
         i18n.remember_language(response)
     else:
@@ -117,13 +128,27 @@ def rdf_description(iri: str, fmt: str) -> bytes:
     shapes = shapes_description(iri, fmt)
     if shapes is not None:
         return shapes
-    return construct(f"""CONSTRUCT {{ ?s ?p ?o . ?part ?pp ?po . ?b ?bp ?bo . ?x ?ip ?s }} WHERE {{
-        {{ ?s ?p ?o }}
-        UNION {{ ?s ?y ?part FILTER(isIRI(?part) && STRSTARTS(STR(?part), CONCAT(STR(?s), "/")))
+    s = ref(iri)
+    return construct(f"""CONSTRUCT {{ {s} ?p ?o . ?part ?pp ?po . ?b ?bp ?bo . ?x ?ip {s} }} WHERE {{
+        {{ {s} ?p ?o }}
+        UNION {{ {s} ?y ?part FILTER(isIRI(?part) && STRSTARTS(STR(?part), CONCAT(STR({s}), "/")))
                  ?part ?pp ?po }}
-        UNION {{ ?s ?z ?b0 FILTER(isBlank(?b0)) ?b0 rdf:rest* ?b . ?b ?bp ?bo }}
-        UNION {{ GRAPH ?g {{ ?x ?ip ?s }} FILTER(?g != <{graph_iri('inferred')}> && ?ip != rdf:type) }}
-        }}""", fmt, {"s": iri})
+        UNION {{ {s} ?z ?b0 FILTER(isBlank(?b0)) ?b0 rdf:rest* ?b . ?b ?bp ?bo }}
+        UNION {{ GRAPH ?g {{ ?x ?ip {s} }} FILTER(?g != <{graph_iri('inferred')}> && ?ip != rdf:type) }}
+        }}""", fmt)
+
+
+def rendered(iri: str, lang: str) -> Entry:
+    """The page, rendered once per data version, address (with its query string) and language,
+    and kept in the service's result cache."""
+    svc = service()
+    key = cache_key(svc.version, "page", request.full_path, lang)
+    entry = svc.cache.get(key) if svc.cache is not None else None
+    if entry is None:
+        entry = Entry(key, "page", "text/html", page(iri, lang).encode("utf-8"))
+        if svc.cache is not None:
+            svc.cache.put(key, entry)
+    return entry
 
 
 def page(iri: str, lang: str) -> str:
@@ -134,7 +159,7 @@ def page(iri: str, lang: str) -> str:
     if ontology_docs.is_shape(iri):
         return ontology_docs.shape_page(iri, lang)
     desc = Description(iri, lang)
-    extra = {"breadcrumb": context.breadcrumb(iri, lang)}
+    extra = {"breadcrumb": desc.breadcrumb}
     if desc.has_type("AdministrativeDivision", "FormerDivision"):
         extra["division"] = context.division(iri, lang, desc.label())
     if desc.has_type("Indicator"):
