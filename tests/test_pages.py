@@ -345,3 +345,48 @@ def test_linked_data_endpoints_are_documented(app):
     assert "xiancheng dump --all" in text
     readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
     assert "docs/linked-data.md" in readme and "dump --all" in readme
+
+
+def test_rendered_pages_revalidate_with_etags(client):
+    first = client.get(FENYANG + ".html?lang=zh")
+    etag = first.headers["ETag"]
+    assert etag and first.headers["Cache-Control"] == "no-cache"
+    again = client.get(FENYANG + ".html?lang=zh", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and not again.data
+    assert client.get(FENYANG + ".html?lang=en", headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_pages_answer_for_another_base_iri(tmp_path, release):
+    """A deployment with its own base: the service still answers /id/… for IRIs under it. (The
+    session's release with its data IRIs moved under another base, instead of a second build.)"""
+    import gzip
+    import json as json_
+
+    from xiancheng.graph.release import open_release
+    from xiancheng.graph.workers import WorkerPool
+    from xiancheng.service import create_app
+
+    base = "http://data.example.org/kg/"
+    moved = tmp_path / "releases" / "moved"
+    moved.mkdir(parents=True)
+    old = b"https://kg.xiancheng.example/"
+    data = gzip.decompress(release.file("nquads").read_bytes())
+    data = data.replace(old + b"id/", base.encode() + b"id/").replace(old + b"graph/", base.encode() + b"graph/")
+    (moved / "dataset.nq.gz").write_bytes(gzip.compress(data))
+    (moved / "dataset.trig").write_bytes(b"")
+    meta = json_.loads((release.path / "release.json").read_text())
+    meta.update(id=meta["id"] + "-moved", base=base)
+    for graph in meta["graphs"].values():
+        graph["iri"] = graph["iri"].replace(old.decode(), base)
+    (moved / "release.json").write_text(json_.dumps(meta))
+    release = open_release(moved)
+    with WorkerPool.for_release(release, size=1, deadline=5.0) as pool:
+        client = create_app(release=release, pool=pool, data_dir=tmp_path).test_client()
+        assert client.get(FENYANG).headers["Location"] == FENYANG + ".html"
+        described = parse(client.get(FENYANG + ".nt").data, ox.RdfFormat.N_TRIPLES)
+        assert (ox.NamedNode(base + "id/division/141182"), ox.NamedNode(XC + "parentDivision"),
+                ox.NamedNode(base + "id/division/141100")) in described
+        page = client.get(FENYANG + ".html").get_data(as_text=True)
+        assert 'href="/id/division/141100"' in page and base + "id/division/141182" in page
+        assert client.get("/def/County").status_code == 303        # the ontology keeps its namespace
+        assert client.get("/search.json?q=fenyang").get_json()["results"][0]["href"] == FENYANG
