@@ -16,6 +16,7 @@ from flask import Blueprint, jsonify, render_template, request, url_for
 from xiancheng.graph.namespaces import PREFIXES, XC
 
 from . import i18n
+from .pagecache import cached_view
 from .errors import ApiError
 from .reader import base, curie, memo, path_for_iri, ref, select, service
 from .ontology_docs import terms
@@ -58,6 +59,7 @@ def within_choices(lang: str) -> list[dict]:
 
 
 @bp.route("/browse/")
+@cached_view
 def index():
     lang = i18n.choose_language()
     counts = class_counts()
@@ -77,6 +79,7 @@ def index():
 
 
 @bp.route("/browse/<name>")
+@cached_view
 def listing(name):
     as_json = name.endswith(".json") or _wants_json()
     name = name.removesuffix(".json")

@@ -18,6 +18,7 @@ from xiancheng.graph.formats import RDF_FORMATS
 from xiancheng.graph.namespaces import PREFIXES, XC
 
 from . import i18n
+from .pagecache import cached_view
 from .describe import catalogue, graph_iri
 from .dumps import manifest
 from .errors import ApiError
@@ -195,10 +196,12 @@ def _respond(default: str, suffix: str | None):
 
 @bp.route("/dataset")
 @bp.route("/dataset.<suffix>")
+@cached_view
 def dataset(suffix=None):
     return _respond("html", suffix)
 
 
 @bp.route("/.well-known/void")
+@cached_view
 def well_known_void():
     return _respond("ttl", None)

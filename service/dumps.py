@@ -13,6 +13,7 @@ from flask import Blueprint, jsonify, make_response, render_template, send_file
 from xiancheng.graph.dumps import CHECKSUMS, DUMP_FILES, MANIFEST, read_manifest, write_dumps
 
 from . import i18n
+from .pagecache import cached_view
 from .errors import ApiError
 from .reader import service
 
@@ -35,6 +36,7 @@ def manifest() -> dict:
 
 
 @bp.route("/dumps/")
+@cached_view
 def index():
     lang = i18n.choose_language()
     data = manifest()

@@ -12,6 +12,7 @@ from xiancheng.graph.namespaces import XC
 from xiancheng.graph.search import SearchIndex
 
 from . import i18n
+from .pagecache import cached_view
 from .describe import graph_iri
 from .errors import ApiError
 from .reader import curie, memo, path_for_iri, select, service
@@ -91,6 +92,7 @@ def _params():
 
 
 @bp.route("/search.json")
+@cached_view
 def search_json():
     lang = i18n.choose_language()
     q, limit, type_iri = _params()
@@ -102,6 +104,7 @@ def search_json():
 
 
 @bp.route("/search")
+@cached_view
 def search_page():
     lang = i18n.choose_language()
     q, limit, type_iri = _params()

@@ -132,3 +132,13 @@ def test_every_page_has_the_search_box(client):
         page = client.get(path).get_data(as_text=True)
         assert 'action="/search"' in page and "data-typeahead" in page, path
     assert client.get("/static/typeahead.js").status_code == 200
+
+
+def test_answers_are_kept_and_revalidated(client):
+    first = client.get("/search.json?q=fenyang")
+    etag = first.headers["ETag"]
+    assert client.get("/search.json?q=fenyang", headers={"If-None-Match": etag}).status_code == 304
+    again = client.get("/search.json?q=fenyang")
+    assert again.data == first.data and again.headers["ETag"] == etag
+    other = client.get("/search.json?q=fenyang&lang=en")
+    assert other.headers["ETag"] != etag and other.get_json()["results"][0]["label"] == "Fenyang City"
