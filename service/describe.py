@@ -22,6 +22,8 @@ EVIDENCE = str(XC.evidence)
 FIRST_PROPERTIES = [RDF_TYPE, RDFS_LABEL, "http://www.w3.org/2004/02/skos/core#prefLabel",
                     "http://www.w3.org/2004/02/skos/core#altLabel"]
 INCOMING_LIMIT = 2000
+SUMMARY_PROPERTIES = ["http://www.w3.org/2004/02/skos/core#definition", "http://purl.org/dc/terms/description",
+                      "http://www.w3.org/2000/01/rdf-schema#comment"]
 OUTGOING_LIMIT = 5000
 
 
@@ -243,6 +245,22 @@ class Description:
         return extra
 
     # -- what the page shows first --------------------------------------------------------------
+
+    def type_labels(self) -> list[str]:
+        return [v.label or curie(v.term.value) for v in self.types]
+
+    def summary(self) -> str | None:
+        """A definition or description of the resource from the graph, in the page's language if
+        there is one."""
+        by_iri = {g.iri: g for g in self.properties}
+        for prop in SUMMARY_PROPERTIES:
+            group = by_iri.get(prop)
+            if group:
+                texts = {v.term.lang: v.term.value for v in group.values if v.term.kind == "literal"}
+                text = texts.get(self.lang) or texts.get(None) or next(iter(texts.values()), None)
+                if text:
+                    return text
+        return None
 
     def label(self) -> str:
         return self.labels.get(self.lang) or next(iter(self.labels.values()), None) or curie(self.iri)
