@@ -31,7 +31,12 @@ def manifest() -> dict:
     found = read_manifest(directory, service().release.id)
     if found is None:
         with _lock:
-            found = read_manifest(directory, service().release.id) or write_dumps(service().release, directory)
+            try:
+                found = read_manifest(directory, service().release.id) or write_dumps(service().release, directory)
+            except OSError as e:
+                raise ApiError(503, "Dumps unavailable", f"the dumps cannot be written under {directory.parent} "
+                               f"({e.strerror}); make the data directory writable or run "
+                               "`xiancheng dump --all DIR`") from None
     return found
 
 

@@ -185,3 +185,15 @@ def test_dataset_description_negotiation(client, release, path, accept, mimetype
         assert len(list(ox.parse(response.data, format=ox.RdfFormat.JSON_LD))) > 100
     assert client.get("/dataset", headers={"Accept": "image/png"}).status_code == 406
     assert client.get("/dataset.xyz", headers={"Accept": "application/json"}).status_code == 404
+
+
+def test_an_unwritable_data_directory_is_a_clear_503(tmp_path, release, pool):
+    from xiancheng.service import create_app
+
+    blocker = tmp_path / "data"
+    blocker.mkdir()
+    (blocker / "dumps").write_text("a file where the dumps directory should be")
+    client = create_app(release=release, pool=pool, data_dir=blocker).test_client()
+    response = client.get("/dumps/", headers={"Accept": "application/json"})
+    assert response.status_code == 503
+    assert "xiancheng dump --all" in response.get_json()["error"]["detail"]
