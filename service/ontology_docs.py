@@ -33,6 +33,12 @@ def shapes_graph() -> Graph:
         return _shapes
 
 
+def shape_name(iri: str) -> str:
+    """``xcsh:CountyShape``, the prefix shapes.ttl uses."""
+    prefix = str(XC) + "shapes/"
+    return "xcsh:" + iri[len(prefix):] if iri.startswith(prefix) else curie(iri)
+
+
 def is_shape(iri: str) -> bool:
     return (URIRef(iri), None, None) in shapes_graph()
 
@@ -160,7 +166,7 @@ def shapes(lang: str) -> list[dict]:
             targets = [{"iri": str(t), "label": names.get(str(t)) or curie(str(t)),
                         "href": path_for_iri(str(t))} for t in g.objects(shape, SH.targetClass)]
             node = _constraints(shape, g, names, lang)
-            out.append({"iri": str(shape), "curie": curie(str(shape)) if isinstance(shape, URIRef) else "",
+            out.append({"iri": str(shape), "curie": shape_name(str(shape)) if isinstance(shape, URIRef) else "",
                         "href": path_for_iri(str(shape)), "targets": targets,
                         "constraints": node["constraints"], "messages": node["messages"],
                         "properties": sorted((_constraints(p, g, names, lang)
@@ -204,7 +210,8 @@ def shape_page(iri: str, lang: str) -> str:
         found = [s for s in shapes(lang) if s["iri"] == iri]
         if not found:   # a property shape: show the node shapes that use it
             found = [s for s in shapes(lang) if any(p["iri"] == iri for p in s["properties"])]
-    return render_template("shape.html", iri=iri, path=path_for_iri(iri), found=found, lang=lang)
+    return render_template("shape.html", iri=iri, name=shape_name(iri), path=path_for_iri(iri), found=found,
+                           lang=lang)
 
 
 def term_context(iri: str, lang: str) -> dict:
