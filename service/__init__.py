@@ -29,7 +29,7 @@ def create_app(settings: Settings | None = None, *, release=None, pool=None, **o
     share them."""
     from xiancheng.graph.workers import WorkerPool
 
-    from . import errors, explore, named, sparql, ui
+    from . import browse, dataset, dumps, errors, explore, named, resources, search, sparql, ui
     from .core import Service
 
     settings = settings if settings is not None else load_settings(**overrides)
@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None, *, release=None, pool=None, **o
          send_wildcard=origins == "*",
          expose_headers=["ETag", "X-Data-Version", "Link"])
     errors.init_app(app)
-    for blueprint in (sparql.bp, named.bp, ui.bp, explore.bp):
+    for blueprint in (sparql.bp, named.bp, ui.bp, explore.bp, resources.bp, browse.bp, search.bp,
+                      dumps.bp, dataset.bp):
         app.register_blueprint(blueprint)
     return app

@@ -248,12 +248,18 @@ def list_queries(as_json):
 @click.option("--format", "fmt", default="trig", show_default=True,
               help="trig, nquads, turtle, ntriples, rdfxml or jsonld (the last four merge all graphs).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: stdout).")
+@click.option("--all", "all_dir", type=click.Path(file_okay=False), metavar="DIR",
+              help="Write the whole set served at /dumps/ (TriG, N-Quads gzip, Turtle, JSON-LD, "
+                   "dumps.json, SHA256SUMS) into DIR instead.")
 @click.pass_context
-def dump(ctx, fmt, output):
-    """Write the current release in an RDF format."""
+def dump(ctx, fmt, output, all_dir):
+    """Write the current release in an RDF format (or, with --all DIR, every format)."""
     from xiancheng.graph.formats import rdf_format
     from xiancheng.graph.store import OxigraphStore
 
+    if all_dir:
+        _dump_all(_release(_settings(ctx)), Path(all_dir))
+        return
     try:
         fmt_ = rdf_format(fmt)
     except KeyError as e:
@@ -268,6 +274,18 @@ def dump(ctx, fmt, output):
         Path(output).write_bytes(data)
     else:
         click.get_binary_stream("stdout").write(data)
+
+
+def _dump_all(release, directory: Path) -> None:
+    from xiancheng.graph.dumps import write_dumps
+
+    try:
+        manifest = write_dumps(release, directory)
+    except OSError as e:
+        raise click.ClickException(f"cannot write the dumps into {directory}: {e}") from None
+    click.echo(f"release {manifest['release']}: {manifest['triples']} triples", err=True)
+    for f in manifest["files"]:
+        click.echo(f"  {f['sha256']}  {f['bytes']:>9}  {directory / f['name']}", err=True)
 
 
 @main.command()
