@@ -1,6 +1,5 @@
-"""The words of the network: namespaces, the labels of terms (from the ontology, and this
-project's translations of the few reused terms the ontology does not label), CURIEs, and the
-class hierarchy and inverses the ontology declares."""
+"""The words of the network: namespaces, the labels of terms (from the ontology, which labels
+the reused W3C terms too), CURIEs, and the class hierarchy and inverses the ontology declares."""
 
 from __future__ import annotations
 
@@ -34,37 +33,6 @@ GENERIC_CLASSES = {PROV + "Entity", GEO + "Feature", GEO + "SpatialObject", OWL 
 GEOMETRY_PREDICATES = [GEO + "hasCentroid", X + "seatGeometry", GEO + "hasDefaultGeometry",
                        GEO + "hasGeometry"]
 CODE_PREDICATES = [X + "divisionCode", DCT + "identifier"]
-
-# Labels of the terms the ontology reuses from other vocabularies without labelling them
-# (this project's translations, like every English label in the data).
-REUSED_LABELS = {
-    DCT + "source": ("source", "来源"),
-    DCT + "publisher": ("publisher", "发布者"),
-    DCT + "replaces": ("replaces", "替代"),
-    DCT + "isReplacedBy": ("is replaced by", "被替代为"),
-    ORG + "memberOf": ("member of", "任职于"),
-    ORG + "member": ("member", "成员"),
-    ORG + "organization": ("organization", "所在机构"),
-    ORG + "role": ("role", "职务"),
-    PROV + "wasDerivedFrom": ("derived from", "来源于"),
-    QB + "dataSet": ("data set", "数据集"),
-    FOAF + "page": ("page", "网页"),
-    SKOS + "Concept": ("concept", "概念"),
-    FOAF + "Person": ("person", "人物"),
-    FOAF + "Document": ("document", "文件"),
-    QB + "Observation": ("observation", "观测值"),
-    QB + "DataSet": ("data set", "数据集"),
-    ORG + "Membership": ("membership", "任职"),
-    ORG + "Organization": ("organization", "机构"),
-    GEO + "Feature": ("feature", "地理要素"),
-    GEO + "SpatialObject": ("spatial object", "空间对象"),
-    ORG + "FormalOrganization": ("formal organization", "正式机构"),
-    PROV + "Entity": ("entity", "实体"),
-    PROV + "Plan": ("plan", "计划"),
-    PROV + "Activity": ("activity", "活动"),
-    "http://www.w3.org/2006/time#TemporalEntity": ("temporal entity", "时间实体"),
-}
-
 
 _NAMESPACES = sorted(((str(ns), prefix) for prefix, ns in PREFIXES.items()), key=lambda x: -len(x[0]))
 
@@ -106,12 +74,9 @@ class Vocabulary:
         self._ancestors: dict[str, set] = {}
 
     def label(self, iri: str, lang: str = "zh") -> str:
-        labels = self.labels.get(iri)
+        labels = self.labels.get(iri)  # the ontology labels reused terms too (reused-terms.ttl)
         if labels:
             return labels.get(lang) or labels.get("zh") or labels.get("en") or local_name(iri)
-        reused = REUSED_LABELS.get(iri)
-        if reused:
-            return reused[0] if lang == "en" else reused[1]
         return local_name(iri)
 
     def ancestors(self, cls: str) -> set:

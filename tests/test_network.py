@@ -37,6 +37,7 @@ PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
   xc:designatedUnder rdfs:label "designated under"@en, "所属项目"@zh .
   xc:parentDivision rdfs:label "parent division"@en, "上级行政区划"@zh .
   xc:batch rdfs:label "batch"@en, "批次"@zh .
+  org:memberOf rdfs:label "member of"@en, "任职于"@zh .
   <{XC}division-level/county> rdfs:label "county level"@en, "县级"@zh .
 }}
 
