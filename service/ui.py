@@ -31,7 +31,7 @@ def query_page():
     default_query = DEFAULT_QUERY.format(linfen=svc.minter.division("141100"))
     formats = {"select": list(RESULT_FORMATS), "graph": list(RDF_FORMATS)}
     config = {"endpoint": endpoint, "defaultQuery": default_query, "formats": formats,
-              "prefixes": display_prefixes(svc.minter.base)}
+              "prefixes": display_prefixes(svc.minter.base), "base": svc.minter.base}
     return render_template("query.html", release=svc.release, queries=list(svc.queries.values()),
                            endpoint=endpoint, default_query=default_query, formats=formats,
                            config=config)

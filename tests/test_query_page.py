@@ -277,3 +277,16 @@ def test_a_bad_parameter_is_reported_beside_the_list(live_server, page):
     alert.wait_for()
     assert "six-digit" in alert.inner_text()
     assert page.external_requests == []
+
+
+def test_result_links_open_the_resources_page_on_this_service(live_server, page):
+    """IRIs under the data's base resolve here, so the table links to this service's pages."""
+    _open(live_server, page)
+    _run_named(page, "population-2020")
+    link = page.locator(".tabPanel.active .yasr_results table tbody a", has_text="division/140100").first
+    href = link.get_attribute("href")
+    assert href == live_server.url + "/id/division/140100"
+    link.click()
+    page.wait_for_url(live_server.url + "/id/division/140100**")
+    assert "太原市" in page.inner_text("h1")
+    assert page.external_requests == []

@@ -37,6 +37,21 @@
     yasr: { prefixes: config.prefixes }
   });
 
+  // IRIs of this dataset resolve at this service (/id/…, /def/…, /graph/…), not at the base IRI's
+  // host: point the result table's links here.
+  var local = window.location.origin + "/";
+  function pointHere(root) {
+    root.querySelectorAll('a[href^="' + config.base + '"]').forEach(function (a) {
+      a.href = local + a.getAttribute("href").slice(config.base.length);
+      a.removeAttribute("target");
+    });
+  }
+  new MutationObserver(function (changes) {
+    changes.forEach(function (change) {
+      change.addedNodes.forEach(function (node) { if (node.querySelectorAll) pointHere(node); });
+    });
+  }).observe(document.getElementById("yasgui"), { childList: true, subtree: true });
+
   // This page queries this service: tabs remembered from an earlier visit (perhaps on another
   // port) are pointed at the current endpoint.
   yasgui.persistentConfig.getTabs().forEach(function (id) {
