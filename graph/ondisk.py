@@ -167,6 +167,7 @@ class OnDiskStore:
             wrong = {n: c for n, c in counts.items() if c != release.graphs[n]["triples"]}
             if wrong or len(store) != release.triples:
                 raise RuntimeError(f"the loaded store does not match release {release.id}: {wrong}")
+            step("compact")
             store.flush()
             store.optimize()
             del store  # closes RocksDB: nothing writes this directory again

@@ -30,7 +30,8 @@ def open_backend(settings, release):
     if settings.remote_query_url:
         from xiancheng.graph.remote import RemoteBackend, endpoint_from_settings
 
-        return RemoteBackend(endpoint_from_settings(settings), release, deadline=settings.query_timeout)
+        return RemoteBackend(endpoint_from_settings(settings), release, deadline=settings.query_timeout,
+                             union_default_graph=settings.remote_union_default_graph)
     if settings.store_path:
         from xiancheng.graph.ondisk import OnDiskStore
 

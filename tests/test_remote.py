@@ -141,17 +141,29 @@ def flaky(tmp_path_factory, release, data_dir):
 
     work = tmp_path_factory.mktemp("flaky")
     port = free_port()
-    start = lambda: start_oxigraph(work / "db", work / "server.log", port, "--timeout-s", "5")  # noqa: E731
+    start = lambda: start_oxigraph(work / "db", work / "server.log", port, "--timeout-s", "5",  # noqa: E731
+                                   "--union-default-graph")
     server = start()
     endpoint = Endpoint(server.url + "/query", graph_store_url=server.url + "/store")
     push_release(endpoint, release)
     endpoint.close()
     app = create_app(release=release, data_dir=data_dir, remote_query_url=server.url + "/query",
-                     query_timeout=1.5, cache_bytes=0, access_log=False, remote_connect_timeout=1.0)
+                     query_timeout=1.5, cache_bytes=0, access_log=False, remote_connect_timeout=1.0,
+                     remote_union_default_graph=True)
     state = {"server": server, "start": start, "app": app}
     yield state
     state["server"].stop()
     app.extensions["xiancheng"].close()
+
+
+def test_a_store_with_a_union_default_graph_answers_the_same(flaky, remote_app):
+    query = f"ASK {{ <{ID}division/141182> <https://kg.xiancheng.example/def/partOf> <{ID}division/140000> }}"
+    for inference in ("true", "false"):
+        answers = [json.loads(each.test_client().get("/sparql", query_string={
+            "query": query, "inference": inference}).data)["boolean"] for each in (flaky["app"], remote_app)]
+        assert answers == [inference == "true"] * 2
+    named = [json.loads(_named(each.test_client()).data) for each in (flaky["app"], remote_app)]
+    assert named[0] == named[1] and named[0]["results"]["bindings"]
 
 
 def _named(client):

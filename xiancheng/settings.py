@@ -53,6 +53,7 @@ SETTINGS = [
     Setting("remote_graph_store_url", "", "Graph Store Protocol endpoint of the remote store (used by `xiancheng load`; preferred to updates)."),
     Setting("remote_user", "", "User name for HTTP basic authentication to the remote store."),
     Setting("remote_password", "", "Password for HTTP basic authentication to the remote store."),
+    Setting("remote_union_default_graph", False, "The remote store's default graph is the union of its named graphs (and it holds only this release): queries with inference then name no graphs, which is faster.", _bool),
     Setting("remote_connections", 16, "Pooled HTTP connections to the remote store per server process.", int),
     Setting("remote_connect_timeout", 3.0, "Seconds to wait for a connection to the remote store.", float),
     Setting("load_batch", 50_000, "Triples per request when `xiancheng load` pushes a release to a remote store.", int),
