@@ -27,16 +27,14 @@ def open_release(settings: Settings):
 def create_app(settings: Settings | None = None, *, release=None, pool=None, **overrides) -> Flask:
     """Make the application. ``release`` and ``pool`` (the query backend) may be given; tests
     share them."""
-    from xiancheng.graph.workers import WorkerPool
-
-    from . import browse, dataset, dumps, errors, explore, named, resources, search, sparql, ui
+    from . import browse, dataset, dumps, errors, explore, named, ops, resources, search, sparql, ui
+    from .backend import open_backend
     from .core import Service
 
     settings = settings if settings is not None else load_settings(**overrides)
     release = release if release is not None else open_release(settings)
     if pool is None:
-        pool = WorkerPool.for_release(release, size=settings.query_workers,
-                                      deadline=settings.query_timeout)
+        pool = open_backend(settings, release)  # in-memory, on-disk or remote (settings)
         atexit.register(pool.close)
 
     app = Flask(__name__)
@@ -48,7 +46,8 @@ def create_app(settings: Settings | None = None, *, release=None, pool=None, **o
          send_wildcard=origins == "*",
          expose_headers=["ETag", "X-Data-Version", "Link"])
     errors.init_app(app)
-    for blueprint in (sparql.bp, named.bp, ui.bp, explore.bp, resources.bp, browse.bp, search.bp,
-                      dumps.bp, dataset.bp):
+    ops.init_app(app)
+    for blueprint in (sparql.bp, named.bp, ui.bp, ops.bp, explore.bp, resources.bp, browse.bp,
+                      search.bp, dumps.bp, dataset.bp):
         app.register_blueprint(blueprint)
     return app

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from xiancheng.graph.formats import Format
 from xiancheng.graph.namespaces import Minter
 from xiancheng.graph.queries import load_queries
+from xiancheng.graph.remote import RemoteStoreError
 from xiancheng.graph.screen import RefusedQuery, screen
 from xiancheng.graph.workers import (Busy, EngineQueryError, Job, QueryTimeout, TooManyRows,
                                      WorkerCrashed, WorkerPool, term_tuple)
@@ -82,6 +83,8 @@ class Service:
             raise ApiError(500, "Query engine failed", str(e)) from None
         except Busy as e:
             raise ApiError(503, "Busy", f"{e}; try again shortly", {"Retry-After": "1"}) from None
+        except RemoteStoreError as e:  # a remote store unreachable (503) or failing (502)
+            raise ApiError(e.status, e.title, str(e), dict(e.headers)) from None
         entry = Entry(key, answer.kind, media_type(fmt), answer.data)
         if self.cache is not None:
             self.cache.put(key, entry)

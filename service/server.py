@@ -25,7 +25,15 @@ def run_server(settings, release) -> None:
 
 
 def _gunicorn(settings, release) -> None:
+    import os
+    import tempfile
+
     from gunicorn.app.base import BaseApplication
+
+    if settings.http_workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # each worker counts its own requests; /metrics adds up every worker's (prometheus_client's
+        # multiprocess mode, which must be chosen before any worker imports it)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="xiancheng-metrics-")
 
     class Application(BaseApplication):
         def load_config(self):
@@ -34,6 +42,7 @@ def _gunicorn(settings, release) -> None:
             self.cfg.set("threads", settings.threads)
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("timeout", int(settings.query_timeout) + 30)
+            self.cfg.set("child_exit", _child_exit)
 
         def load(self):
             from . import create_app
@@ -41,3 +50,12 @@ def _gunicorn(settings, release) -> None:
             return create_app(settings, release=release)
 
     Application().run()
+
+
+def _child_exit(server, worker) -> None:
+    import os
+
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

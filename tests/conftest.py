@@ -144,3 +144,54 @@ def page(browser):
     page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
     yield page
     context.close()
+
+
+# --- the on-disk and remote stores ---------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def ondisk_path(release, tmp_path_factory):
+    """An on-disk Oxigraph store (setting store_path) holding the session's release."""
+    from xiancheng.graph.ondisk import OnDiskStore
+
+    path = tmp_path_factory.mktemp("store")
+    OnDiskStore(path).load(release)
+    return path
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(release, tmp_path_factory):
+    """A real Oxigraph server on a free port, holding the session's release (pushed by the Graph
+    Store Protocol, as `xiancheng load` does)."""
+    from servers import start_oxigraph
+    from xiancheng.graph.push import push_release
+    from xiancheng.graph.remote import Endpoint
+
+    work = tmp_path_factory.mktemp("oxigraph-server")
+    server = start_oxigraph(work / "db", work / "server.log")
+    endpoint = Endpoint(server.url + "/query", server.url + "/update", server.url + "/store")
+    push_release(endpoint, release, batch=4000)
+    endpoint.close()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def ondisk_app(data_dir, release, ondisk_path):
+    """The service on the on-disk store (its own query worker)."""
+    from xiancheng.service import create_app
+
+    app = create_app(release=release, data_dir=data_dir, store_path=str(ondisk_path),
+                     query_workers=1, query_timeout=3.0, access_log=False)
+    yield app
+    app.extensions["xiancheng"].close()
+
+
+@pytest.fixture(scope="session")
+def remote_app(data_dir, release, oxigraph_server):
+    """The service on the remote Oxigraph server (no data of its own)."""
+    from xiancheng.service import create_app
+
+    app = create_app(release=release, data_dir=data_dir, query_timeout=3.0, access_log=False,
+                     remote_query_url=oxigraph_server.url + "/query")
+    yield app
+    app.extensions["xiancheng"].close()

@@ -293,12 +293,17 @@ def _dump_all(release, directory: Path) -> None:
 @click.option("--port", type=int, help="Port to listen on (setting port).")
 @click.option("--server", type=click.Choice(["waitress", "gunicorn", "flask"]),
               help="WSGI server (setting server); flask is the development server.")
+@click.option("--store-path", type=click.Path(file_okay=False),
+              help="Serve from this on-disk Oxigraph store, loading the release once (setting store_path).")
 @click.pass_context
-def serve(ctx, host, port, server):
+def serve(ctx, host, port, server, store_path):
     """Serve the SPARQL endpoint, query page and named queries on the current release."""
     settings = _settings(ctx)
-    settings.update({k: v for k, v in (("host", host), ("port", port), ("server", server)) if v})
+    settings.update({k: v for k, v in (("host", host), ("port", port), ("server", server),
+                                       ("store_path", store_path)) if v})
     release = _release(settings)
+    if settings.store_path and not settings.remote_query_url:
+        _load_on_disk(settings.store_path, release)  # once, before any worker opens it
     from xiancheng.service.server import run_server
 
     click.echo(f"Serving release {release.id} at http://{settings.host}:{settings.port}/ "
@@ -314,7 +319,10 @@ def info(ctx):
 
     settings = _settings(ctx)
     for setting in SETTINGS:
-        click.echo(f"{setting.name:>10} = {settings[setting.name]}")
+        value = settings[setting.name]
+        if setting.name == "remote_password" and value:
+            value = "(set, not shown)"
+        click.echo(f"{setting.name:>10} = {value}")
     release = current_release(settings.releases_dir)
     if release is None:
         click.echo("release: none yet (run `xiancheng build`)")
@@ -559,3 +567,118 @@ def export_network(ctx, fmt, output, focus, radius, types, predicates, inferred,
         Path(output).write_bytes(data)
     else:
         click.echo(data, nl=False)
+    for line in _store_report(settings, release):
+        click.echo(line)
+
+
+def _store_report(settings, release) -> list[str]:
+    """What `info` says about the store the service would query."""
+    if settings.remote_query_url:
+        from xiancheng.graph.remote import (RemoteStore, RemoteStoreError, check_release,
+                                            endpoint_from_settings)
+
+        endpoint = endpoint_from_settings(settings)
+        try:
+            store = RemoteStore(endpoint)
+            counts, problems = store.counts(), check_release(store, release)
+        except RemoteStoreError as e:
+            return [f"store: remote at {settings.remote_query_url}: {e}"]
+        finally:
+            endpoint.close()
+        state = f"holds release {release.id}" if not problems else "does not hold the current release"
+        lines = [f"store: remote at {settings.remote_query_url}, {state}, "
+                 f"{sum(counts.values())} triples in {len(counts)} graphs"]
+        return lines + [f"  {p}" for p in problems]
+    if settings.store_path:
+        from xiancheng.graph.ondisk import OnDiskStore
+
+        build = OnDiskStore(settings.store_path).current()
+        if build is None:
+            return [f"store: on disk at {settings.store_path}, empty (run `xiancheng load`)"]
+        state = ("holds the current release" if build.release_id == release.id else
+                 "holds an older release (run `xiancheng load`)")
+        return [f"store: on disk at {build.location}, {state} {build.release_id} (loaded "
+                f"{build.meta['loaded']} in {build.meta['load_seconds']} s), "
+                f"{build.meta['triples']} triples, {build.size_bytes()} bytes"]
+    return [f"store: in memory (each query worker loads {release.file('nquads')})"]
+
+
+def _load_on_disk(path, release) -> None:
+    import time
+
+    from xiancheng.graph.ondisk import OnDiskStore
+
+    started = time.perf_counter()
+    build = OnDiskStore(path).load(release)  # waits while another process loads it
+    if not build.fresh:
+        click.echo(f"{path} holds release {release.id}", err=True)
+        return
+    click.echo(f"loaded release {release.id} into {build.location} in "
+               f"{time.perf_counter() - started:.1f} s ({build.meta['triples']} triples, "
+               f"{build.size_bytes()} bytes)", err=True)
+
+
+@main.command()
+@click.option("--store-path", type=click.Path(file_okay=False),
+              help="Load into this on-disk Oxigraph store (setting store_path).")
+@click.option("--graph-store", "graph_store_url",
+              help="Graph Store Protocol URL of a remote store (setting remote_graph_store_url).")
+@click.option("--update-url", help="SPARQL update URL of a remote store (setting remote_update_url).")
+@click.option("--query-url", help="Query URL of the remote store, to check what it holds after "
+              "the load (setting remote_query_url).")
+@click.option("--method", type=click.Choice(["gsp", "update"]),
+              help="Graph Store Protocol or SPARQL Update (default: gsp when there is a Graph Store URL).")
+@click.option("--batch", type=int, help="Triples per request (setting load_batch).")
+@click.pass_context
+def load(ctx, store_path, graph_store_url, update_url, query_url, method, batch):
+    """Load the current release into the on-disk store, or push it to a remote SPARQL store."""
+    import time
+
+    settings = _settings(ctx)
+    settings.update({k: v for k, v in (("remote_graph_store_url", graph_store_url),
+                                       ("remote_update_url", update_url),
+                                       ("remote_query_url", query_url),
+                                       ("load_batch", batch)) if v})
+    remote = bool(settings.remote_graph_store_url or settings.remote_update_url)
+    if store_path or (settings.store_path and not remote):
+        _load_on_disk(store_path or settings.store_path, _release(settings))
+        return
+    if not remote:
+        raise click.UsageError("say where to load: --store-path DIR, or a remote store's "
+                               "--graph-store URL or --update-url URL")
+    if method == "gsp" and not settings.remote_graph_store_url:
+        raise click.UsageError("--method gsp needs --graph-store URL (setting remote_graph_store_url)")
+    if method == "update" and not settings.remote_update_url:
+        raise click.UsageError("--method update needs --update-url URL (setting remote_update_url)")
+    from tqdm import tqdm
+
+    from xiancheng.graph.push import push_release
+    from xiancheng.graph.remote import (Endpoint, RemoteStore, RemoteStoreError, check_release)
+
+    release = _release(settings)
+    endpoint = Endpoint(settings.remote_query_url or "", settings.remote_update_url,
+                        settings.remote_graph_store_url, settings.remote_user,
+                        settings.remote_password, connect_timeout=settings.remote_connect_timeout,
+                        timeout=600.0)
+    bar = tqdm(total=release.triples, unit="triple", unit_scale=True, desc="loading",
+               disable=not sys.stderr.isatty())
+    started = time.perf_counter()
+    try:
+        used = push_release(endpoint, release, method=method, batch=settings.load_batch,
+                            progress=bar.update)
+        bar.close()
+        seconds = time.perf_counter() - started
+        target = settings.remote_graph_store_url if used == "gsp" else settings.remote_update_url
+        click.echo(f"pushed release {release.id} ({release.triples} triples in "
+                   f"{len(release.graphs)} graphs) to {target} in {seconds:.1f} s "
+                   f"({release.triples / max(seconds, 1e-9):,.0f} triples/s)")
+        if settings.remote_query_url:
+            problems = check_release(RemoteStore(endpoint), release)
+            if problems:
+                raise click.ClickException("the store does not hold what was sent: " + "; ".join(problems))
+            click.echo(f"checked: {settings.remote_query_url} holds release {release.id}")
+    except (RemoteStoreError, ValueError) as e:
+        bar.close()
+        raise click.ClickException(str(e)) from None
+    finally:
+        endpoint.close()

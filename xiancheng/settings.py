@@ -52,6 +52,17 @@ SETTINGS = [
     Setting("network_max_nodes", 2000, "Most nodes (or ranked entities) one network answer may hold; more is cut off and marked truncated.", int),
     Setting("network_max_edges", 10000, "Most edges one neighbourhood or subgraph answer may hold.", int),
     Setting("network_timeout", 5.0, "Seconds a network question may take (paths stop there; rankings go on in the background).", float),
+    Setting("store_path", "", "Directory of the on-disk Oxigraph store: the release is bulk-loaded there once and opened read-only by every worker; empty: each query worker loads the release into memory."),
+    Setting("remote_query_url", "", "SPARQL 1.1 query endpoint of a remote store; when set, the service runs its queries there."),
+    Setting("remote_update_url", "", "SPARQL 1.1 update endpoint of the remote store (used by `xiancheng load`)."),
+    Setting("remote_graph_store_url", "", "Graph Store Protocol endpoint of the remote store (used by `xiancheng load`; preferred to updates)."),
+    Setting("remote_user", "", "User name for HTTP basic authentication to the remote store."),
+    Setting("remote_password", "", "Password for HTTP basic authentication to the remote store."),
+    Setting("remote_union_default_graph", False, "The remote store's default graph is the union of its named graphs (and it holds only this release): queries with inference then name no graphs, which is faster.", _bool),
+    Setting("remote_connections", 16, "Pooled HTTP connections to the remote store per server process.", int),
+    Setting("remote_connect_timeout", 3.0, "Seconds to wait for a connection to the remote store.", float),
+    Setting("load_batch", 50_000, "Triples per request when `xiancheng load` pushes a release to a remote store.", int),
+    Setting("access_log", True, "Write one JSON line per request (method, path, status, durations) to standard error.", _bool),
 ]
 
 _BY_NAME = {s.name: s for s in SETTINGS}
