@@ -330,6 +330,8 @@ def info(ctx):
     click.echo(f"release: {release.id} (created {release.meta['created']}), {release.triples} triples")
     for name, graph in release.graphs.items():
         click.echo(f"  {graph['triples']:>7}  {name}")
+    for line in _store_report(settings, release):
+        click.echo(line)
 
 
 # --- the network: exploration and exports (docs/exploration.md) ----------------------------------
@@ -567,8 +569,6 @@ def export_network(ctx, fmt, output, focus, radius, types, predicates, inferred,
         Path(output).write_bytes(data)
     else:
         click.echo(data, nl=False)
-    for line in _store_report(settings, release):
-        click.echo(line)
 
 
 def _store_report(settings, release) -> list[str]:
