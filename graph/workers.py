@@ -63,6 +63,7 @@ class Job:
     language: str | None = None
     max_rows: int = 100_000
     dataset_clause: bool = False         # the query has FROM / FROM NAMED
+    base_iri: str | None = None          # resolves relative IRIs (the endpoint's URL)
 
 
 @dataclass
@@ -140,6 +141,8 @@ class _Engine:
         ox = self.ox
         start = time.perf_counter()
         kwargs = {"custom_functions": {ox.NamedNode(LABEL_FUNCTION): self.label_function(job.language)}}
+        if job.base_iri:
+            kwargs["base_iri"] = job.base_iri
         if job.default_graph is not None or job.named_graphs is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graph or []]
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or []]

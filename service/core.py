@@ -26,6 +26,7 @@ class QueryRequest:
     named_graphs: list[str] | None = None
     bindings: dict | None = None
     language: str | None = None
+    base_iri: str | None = None
 
 
 class Service:
@@ -56,7 +57,8 @@ class Service:
         fmt = request.fmt
         bindings = {k: term_tuple(v) for k, v in (request.bindings or {}).items()}
         key = cache_key(self.version, request.text, fmt.name, request.inference,
-                        request.default_graph, request.named_graphs, bindings, request.language)
+                        request.default_graph, request.named_graphs, bindings, request.language,
+                        request.base_iri)
         if self.cache is not None:
             entry = self.cache.get(key)
             if entry is not None:
@@ -66,7 +68,8 @@ class Service:
                   graph_format=fmt.oxigraph if form in ("construct", "describe") else "TURTLE",
                   inference=request.inference, default_graph=request.default_graph,
                   named_graphs=request.named_graphs, bindings=bindings, language=request.language,
-                  max_rows=self.settings.max_rows, dataset_clause=dataset_clause)
+                  max_rows=self.settings.max_rows, dataset_clause=dataset_clause,
+                  base_iri=request.base_iri)
         try:
             answer = self.backend.run(job)
         except EngineQueryError as e:

@@ -117,7 +117,7 @@ def run_query(text: str, params: MultiDict, bindings: dict | None = None) -> Res
     fmt = choose(screened.form, request.accept_mimetypes, params.get("format"))
     query = QueryRequest(text, fmt, _boolean(params, "inference", True),
                          _graphs(params, "default-graph-uri"), _graphs(params, "named-graph-uri"),
-                         bindings, language(params))
+                         bindings, language(params), request.base_url)
     entry = svc.execute(query, screened.form,
                         bool(screened.from_graphs or screened.from_named_graphs))
     etag = f'"{entry.etag}"'
