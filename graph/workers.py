@@ -197,6 +197,8 @@ def _worker_main(conn, source: dict) -> None:
             conn.send(("too-many-rows", e.args[0]))
         except EngineQueryError as e:
             conn.send(("query-error", str(e)))
+        except Exception as e:  # anything else the engine raises: report it, keep serving
+            conn.send(("engine-error", f"{type(e).__name__}: {e}"))
 
 
 # --- in the server -------------------------------------------------------------------------------
@@ -279,6 +281,8 @@ class WorkerPool:
             return payload
         if status == "too-many-rows":
             raise TooManyRows(payload)
+        if status == "engine-error":
+            raise WorkerCrashed(f"the query engine failed while running this query ({payload})")
         raise EngineQueryError(payload)
 
     def close(self) -> None:
