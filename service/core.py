@@ -3,6 +3,7 @@ named queries; and the one way every endpoint runs a query."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from xiancheng.graph.formats import Format
@@ -15,6 +16,15 @@ from xiancheng.graph.workers import (Busy, EngineQueryError, Job, QueryTimeout, 
 from .cache import Entry, ResultCache, cache_key
 from .errors import ApiError
 from .negotiation import media_type
+
+
+SCREEN_MEMO_LENGTH = 8192  # screen results of queries up to this long are remembered
+
+
+@functools.lru_cache(maxsize=2048)
+def _screen_memo(text: str, max_length: int, max_depth: int):
+    """Screening the same text again gives the same answer (refusals are not remembered)."""
+    return screen(text, max_length, max_depth)
 
 
 @dataclass
@@ -48,8 +58,11 @@ class Service:
         return self.release.id
 
     def screen(self, text: str):
+        limits = (self.settings.max_query_length, self.settings.max_query_depth)
         try:
-            return screen(text, self.settings.max_query_length, self.settings.max_query_depth)
+            if len(text) <= SCREEN_MEMO_LENGTH:
+                return _screen_memo(text, *limits)
+            return screen(text, *limits)
         except RefusedQuery as e:
             raise ApiError(400, "Query refused", str(e)) from None
 

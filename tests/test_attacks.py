@@ -38,10 +38,12 @@ def normal_query() -> str:
             f"<http://www.w3.org/2000/01/rdf-schema#label> ?name }} # {next(_unique)}")
 
 
-@pytest.fixture(scope="module")
-def server(data_dir, release, tmp_path_factory):
+@pytest.fixture(scope="module", params=["waitress", "granian"])
+def server(request, data_dir, release, tmp_path_factory):
+    """The service under each production server it offers."""
     server = start_xiancheng(data_dir, tmp_path_factory.mktemp("attack-logs") / "server.log",
-                             query_timeout=DEADLINE, query_workers=2)
+                             query_timeout=DEADLINE, query_workers=2, server=request.param,
+                             http_workers=2 if request.param == "granian" else 1)
     yield server
     server.stop()
 
@@ -250,6 +252,32 @@ def test_slow_query_is_stopped_while_others_are_served(server, query):
     assert f"more than {DEADLINE:g} s and was stopped" in document["error"]["detail"]
     assert "query_timeout" in document["error"]["detail"]
     assert DEADLINE <= elapsed < DEADLINE + 5
+    assert_alive(server)
+
+
+# --- oversized bodies ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
+def test_an_oversized_body_is_refused_not_truncated(server, chunked):
+    """A query padded past max_body (1 MiB): cut at the limit it would still be a valid query, so
+    a server that truncated silently would answer 200."""
+    body = b"ASK {}" + b" " * (2 * 1024 * 1024) + b"# the end"
+    url = urlsplit(server.url)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+    headers = {"Content-Type": "application/sparql-query", "Accept": "application/json"}
+    try:
+        if chunked:
+            connection.request("POST", "/sparql", body=(body[i:i + 65536] for i in range(0, len(body), 65536)),
+                               headers=headers, encode_chunked=True)
+        else:
+            connection.request("POST", "/sparql", body=body, headers=headers)
+        response = connection.getresponse()
+        status, data = response.status, response.read()
+    except (ConnectionError, http.client.HTTPException):
+        status, data = None, b""  # the server may close the connection on an oversized body
+    finally:
+        connection.close()
+    assert status in (413, None), data[:300]
     assert_alive(server)
 
 

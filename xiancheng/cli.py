@@ -273,7 +273,7 @@ def dump(ctx, fmt, output):
 @main.command()
 @click.option("--host", help="Address to listen on (setting host).")
 @click.option("--port", type=int, help="Port to listen on (setting port).")
-@click.option("--server", type=click.Choice(["waitress", "gunicorn", "flask"]),
+@click.option("--server", type=click.Choice(["waitress", "gunicorn", "granian", "flask"]),
               help="WSGI server (setting server); flask is the development server.")
 @click.pass_context
 def serve(ctx, host, port, server):
