@@ -70,7 +70,12 @@ def _table(ctype: str, body: bytes) -> list[dict]:
     raise AssertionError(f"a table of results came as {ctype}")
 
 
-@pytest.mark.parametrize("test", QUERY_TESTS, ids=lambda t: t.name)
+UPDATE_SKIP = pytest.mark.skip(reason="the update operation belongs to issue 7; this endpoint answers "
+                                      "queries only (and refuses updates: tests/test_attacks.py)")
+
+
+@pytest.mark.parametrize("test", [pytest.param(t, id=t.name, marks=[UPDATE_SKIP] if t.is_update else [])
+                                  for t in TESTS])
 def test_protocol(w3c_server, test):
     for request in test.requests:
         status, content_type, body = _send(w3c_server, request)
