@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test build format check-format bench system-deps clean vendor bench-network
+.PHONY: run test build format check-format bench bench-http bench-network system-deps clean vendor
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,11 +41,17 @@ bench: $(STAMP)
 bench-network: $(STAMP)
 	$(BIN)/python bench/network.py
 
-## system-deps: Debian packages the tests need (chromium and CJK fonts for the browser tests)
+## bench-http: this service against Oxigraph server and rdflib-endpoint under wrk (docs/performance.md)
+bench-http: $(STAMP) system-deps
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/http_load.py
+
+## system-deps: Debian packages the tests need (chromium and CJK fonts for the browser tests,
+## wrk for the HTTP benchmark's smoke test)
 system-deps:
-	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "noto sans cjk" || { \
+	@command -v chromium >/dev/null && command -v wrk >/dev/null && fc-list 2>/dev/null | grep -qi "noto sans cjk" || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk wrk; }
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -21,19 +21,22 @@ FORMS = {"select", "ask", "construct", "describe"}
 
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _NAME = r"[A-Za-z_\u00B7\u00C0-\uFFFF][A-Za-z0-9_\-.\u00B7\u00C0-\uFFFF]*"
-_TOKEN = re.compile(r"""
-    (?P<comment>\#[^\n\r]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-              |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+# One token per match, whitespace skipped in the pattern; the common tokens come first (this runs
+# on every query, so it is kept to one C-level match per token and little Python per match).
+_TOKEN = re.compile(r"""\s*(?:
+    (?P<word>NAME)(?P<local>:[A-Za-z0-9_\-.:%\u00B7\u00C0-\uFFFF]*)?
   | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
   | (?P<open>[{(\[])
   | (?P<close>[})\]])
-  | (?P<pname>(?:NAME)?:[A-Za-z0-9_\-.:%\u00B7\u00C0-\uFFFF]*)
-  | (?P<word>NAME)
-  | (?P<space>\s+)
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<pname>:[A-Za-z0-9_\-.:%\u00B7\u00C0-\uFFFF]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+              |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
   | (?P<other>.)
-""".replace("NAME", _NAME), re.VERBOSE | re.DOTALL)
+  | $
+)""".replace("NAME", _NAME), re.VERBOSE | re.DOTALL)
+_SKIP = {"var", "string", "other"}
 
 
 class RefusedQuery(ValueError):
@@ -70,18 +73,27 @@ def screen(text: str, max_length: int = MAX_LENGTH, max_depth: int = MAX_DEPTH) 
     state = None          # "prefix", "prefix-iri", "from" or "from-named" while reading a clause
     prefix_name = ""
     for m in _TOKEN.finditer(decoded):
-        kind, value = m.lastgroup, m.group()
-        if kind in ("comment", "space"):
+        kind = m.lastgroup
+        if kind == "comment" or kind is None:  # a comment may stand inside a clause
+            continue
+        if kind in _SKIP:
+            state = None
             continue
         if kind == "open":
             depth += 1
-            deepest = max(deepest, depth)
-            if deepest > max_depth:
-                raise RefusedQuery(f"the query nests brackets more than {max_depth} deep; simplify it")
-        elif kind == "close":
+            if depth > deepest:
+                deepest = depth
+                if deepest > max_depth:
+                    raise RefusedQuery(f"the query nests brackets more than {max_depth} deep; simplify it")
+            state = None
+            continue
+        if kind == "close":
             depth -= 1
             if depth < 0:
                 raise RefusedQuery("the query's brackets are not balanced")
+            state = None
+            continue
+        value = m.group(kind) if kind != "local" else m.group("word") + m.group("local")
         if kind == "word":
             word = value.lower()
             if word == "service":
@@ -100,6 +112,8 @@ def screen(text: str, max_length: int = MAX_LENGTH, max_depth: int = MAX_DEPTH) 
             if word == "named" and state == "from":
                 state = "from-named"
                 continue
+        elif kind == "local":
+            kind = "pname"
         if state == "prefix" and kind == "pname":
             prefix_name, state = value.rstrip(":").lower(), "prefix-iri"
             continue

@@ -40,7 +40,7 @@ def create_app(settings: Settings | None = None, *, release=None, pool=None, **o
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body
     app.json.ensure_ascii = False
-    app.extensions["xiancheng"] = Service(settings, release, pool)
+    app.extensions["xiancheng"] = service = Service(settings, release, pool)
     origins = str(settings.cors_origins).strip()
     CORS(app, origins="*" if origins == "*" else [o.strip() for o in origins.split(",")],
          send_wildcard=origins == "*",
@@ -50,4 +50,7 @@ def create_app(settings: Settings | None = None, *, release=None, pool=None, **o
     for blueprint in (sparql.bp, named.bp, ui.bp, ops.bp, explore.bp, resources.bp, browse.bp,
                       search.bp, dumps.bp, dataset.bp):
         app.register_blueprint(blueprint)
+    if service.cache is not None:  # repeated requests for cached results skip Flask
+        from .cache import ResponseCache
+        app.wsgi_app = ResponseCache(app.wsgi_app, service, settings.cache_bytes // 8)
     return app

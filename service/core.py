@@ -3,6 +3,7 @@ named queries; and the one way every endpoint runs a query."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from xiancheng.graph.formats import Format
@@ -18,6 +19,15 @@ from .errors import ApiError
 from .negotiation import media_type
 
 
+SCREEN_MEMO_LENGTH = 8192  # screen results of queries up to this long are remembered
+
+
+@functools.lru_cache(maxsize=2048)
+def _screen_memo(text: str, max_length: int, max_depth: int):
+    """Screening the same text again gives the same answer (refusals are not remembered)."""
+    return screen(text, max_length, max_depth)
+
+
 @dataclass
 class QueryRequest:
     text: str
@@ -27,6 +37,7 @@ class QueryRequest:
     named_graphs: list[str] | None = None
     bindings: dict | None = None
     language: str | None = None
+    base_iri: str | None = None
 
 
 class Service:
@@ -48,8 +59,11 @@ class Service:
         return self.release.id
 
     def screen(self, text: str):
+        limits = (self.settings.max_query_length, self.settings.max_query_depth)
         try:
-            return screen(text, self.settings.max_query_length, self.settings.max_query_depth)
+            if len(text) <= SCREEN_MEMO_LENGTH:
+                return _screen_memo(text, *limits)
+            return screen(text, *limits)
         except RefusedQuery as e:
             raise ApiError(400, "Query refused", str(e)) from None
 
@@ -57,7 +71,8 @@ class Service:
         fmt = request.fmt
         bindings = {k: term_tuple(v) for k, v in (request.bindings or {}).items()}
         key = cache_key(self.version, request.text, fmt.name, request.inference,
-                        request.default_graph, request.named_graphs, bindings, request.language)
+                        request.default_graph, request.named_graphs, bindings, request.language,
+                        request.base_iri)
         if self.cache is not None:
             entry = self.cache.get(key)
             if entry is not None:
@@ -67,7 +82,8 @@ class Service:
                   graph_format=fmt.oxigraph if form in ("construct", "describe") else "TURTLE",
                   inference=request.inference, default_graph=request.default_graph,
                   named_graphs=request.named_graphs, bindings=bindings, language=request.language,
-                  max_rows=self.settings.max_rows, dataset_clause=dataset_clause)
+                  max_rows=self.settings.max_rows, dataset_clause=dataset_clause,
+                  base_iri=request.base_iri)
         try:
             answer = self.backend.run(job)
         except EngineQueryError as e:

@@ -195,3 +195,21 @@ def remote_app(data_dir, release, oxigraph_server):
                      remote_query_url=oxigraph_server.url + "/query")
     yield app
     app.extensions["xiancheng"].close()
+
+
+# --- the W3C protocol tests' dataset, served ---------------------------------------------------
+
+@pytest.fixture(scope="session")
+def w3c_server(tmp_path_factory):
+    """``xiancheng serve`` on a free port, holding every ``ut:graphData`` of the W3C SPARQL 1.1
+    Protocol manifest (data1.nt … as named graphs under the IRIs of their rdfs:label)."""
+    from servers import start_xiancheng
+    from w3c.manifest import protocol_graph_data
+    from xiancheng.graph.release import release_from_quads
+
+    data_dir = tmp_path_factory.mktemp("w3c-data")
+    release_from_quads(data_dir / "releases", protocol_graph_data())
+    server = start_xiancheng(data_dir, tmp_path_factory.mktemp("w3c-logs") / "server.log",
+                             query_timeout=5, query_workers=1)
+    yield server
+    server.stop()

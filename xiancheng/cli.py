@@ -291,7 +291,7 @@ def _dump_all(release, directory: Path) -> None:
 @main.command()
 @click.option("--host", help="Address to listen on (setting host).")
 @click.option("--port", type=int, help="Port to listen on (setting port).")
-@click.option("--server", type=click.Choice(["waitress", "gunicorn", "flask"]),
+@click.option("--server", type=click.Choice(["waitress", "gunicorn", "granian", "flask"]),
               help="WSGI server (setting server); flask is the development server.")
 @click.option("--store-path", type=click.Path(file_okay=False),
               help="Serve from this on-disk Oxigraph store, loading the release once (setting store_path).")
