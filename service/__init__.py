@@ -52,5 +52,6 @@ def create_app(settings: Settings | None = None, *, release=None, pool=None, **o
         app.register_blueprint(blueprint)
     if service.cache is not None:  # repeated requests for cached results skip Flask
         from .cache import ResponseCache
-        app.wsgi_app = ResponseCache(app.wsgi_app, service, settings.cache_bytes // 8)
+        app.wsgi_app = ResponseCache(app.wsgi_app, service, settings.cache_bytes // 8,
+                                     on_hit=ops.cache_hit_recorder(app))
     return app

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -83,10 +84,13 @@ class ResponseCache:
     body stays in the ResultCache, so an evicted result (or a new data version, which is part of
     the signature) sends the request through Flask again."""
 
-    def __init__(self, app, service, max_bytes: int):
+    def __init__(self, app, service, max_bytes: int, on_hit=None):
         self.app = app
         self.service = service
         self.max_bytes = max_bytes
+        # on_hit(environ, status, endpoint, seconds, size): counts and logs the requests answered
+        # here, which never reach Flask's hooks (service/ops.py)
+        self.on_hit = on_hit
         self._known: OrderedDict[tuple, tuple[str, str, list]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
@@ -101,7 +105,8 @@ class ResponseCache:
                      *[environ.get(h) for h in _SIGNATURE_HEADERS])
         known = self._known.get(signature)
         if known is not None:
-            key, etag, headers = known
+            started = time.perf_counter()
+            key, etag, headers, endpoint = known
             entry = service.cache.get(key)
             if entry is not None:
                 with self._lock:
@@ -110,9 +115,14 @@ class ResponseCache:
                 match = environ.get("HTTP_IF_NONE_MATCH")
                 if match and etag in [t.strip() for t in match.split(",")]:
                     start_response("304 Not Modified", [h for h in headers if h[0].lower() not in _NOT_IN_304])
-                    return []
-                start_response("200 OK", headers)
-                return [] if method == "HEAD" else [entry.data]
+                    body, status = [], 304
+                else:
+                    start_response("200 OK", headers)
+                    body, status = ([] if method == "HEAD" else [entry.data]), 200
+                if self.on_hit is not None:
+                    self.on_hit(environ, status, endpoint, time.perf_counter() - started,
+                                sum(map(len, body)))
+                return body
         record = environ[RECORD] = {}
 
         def remember(status, headers, exc_info=None):
@@ -120,7 +130,7 @@ class ResponseCache:
             if key is not None and method == "GET" and status.startswith("200 "):
                 etag = next((v for k, v in headers if k.lower() == "etag"), None)
                 if etag is not None:
-                    self._remember(signature, (key, etag, list(headers)))
+                    self._remember(signature, (key, etag, list(headers), record.get("endpoint")))
             return start_response(status, headers, exc_info)
 
         return self.app(environ, remember)

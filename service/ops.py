@@ -25,6 +25,7 @@ from prometheus_client import generate_latest
 
 from xiancheng.graph.workers import Job, QueryTimeout
 
+from .cache import RECORD as RESPONSE_CACHE_RECORD
 from .errors import ApiError
 
 bp = Blueprint("ops", __name__)
@@ -98,7 +99,7 @@ class MeteredBackend:
             self._note(start, job, error=reason)
             raise
         self.metrics.query_seconds.observe(time.perf_counter() - start)
-        self._note(start, job, rows=answer.rows)
+        self._note(start, job)  # rows are not logged: small results are never counted (workers.py)
         return answer
 
     @staticmethod
@@ -171,6 +172,9 @@ def _after(response):
     seconds = time.perf_counter() - g.pop("started", time.perf_counter())
     state = _state()
     endpoint = request.endpoint or "unmatched"
+    record = request.environ.get(RESPONSE_CACHE_RECORD)
+    if record is not None:  # the response cache answers repeats of this request by itself
+        record["endpoint"] = endpoint
     status = str(response.status_code)
     m = state["metrics"]
     m.requests.labels(endpoint, request.method, status).inc()
@@ -192,6 +196,28 @@ def _after(response):
             record["cache"] = "miss" if "query_seconds" in g else "hit"
         access_log.info("request", extra={k: v for k, v in record.items() if v is not None})
     return response
+
+
+def cache_hit_recorder(app: Flask):
+    """What the response cache (service/cache.py) calls for each request it answers without
+    Flask, so that /metrics and the access log count every request."""
+    state = app.extensions["xiancheng.ops"]
+
+    def record(environ, status, endpoint, seconds, size):
+        endpoint = endpoint or "unmatched"
+        m = state["metrics"]
+        m.requests.labels(endpoint, environ["REQUEST_METHOD"], str(status)).inc()
+        m.latency.labels(endpoint).observe(seconds)
+        if state["access_log"]:
+            entry = {"method": environ["REQUEST_METHOD"], "path": environ.get("PATH_INFO", ""),
+                     "endpoint": endpoint, "status": status, "seconds": round(seconds, 6),
+                     "bytes": size, "release": state["store"].release,
+                     "remote_addr": environ.get("REMOTE_ADDR"),
+                     "user_agent": environ.get("HTTP_USER_AGENT"), "cache": "hit"}
+            if environ.get("HTTP_X_REQUEST_ID"):
+                entry["request_id"] = environ["HTTP_X_REQUEST_ID"][:100]
+            access_log.info("request", extra={k: v for k, v in entry.items() if v is not None})
+    return record
 
 
 class _StandardError(logging.StreamHandler):
