@@ -20,7 +20,7 @@ import time
 import httpx
 import pyoxigraph as ox
 
-from .screen import _TOKEN, FORMS, RefusedQuery, decode_codepoints, screen
+from .screen import RefusedQuery, decode_codepoints, screen, tokens, where_group
 from .store import QueryError, QueryResult, Store, to_rdflib
 from .workers import (LABEL_FUNCTION, Answer, Busy, EngineQueryError, Job, QueryTimeout,
                       TooManyRows, term_tuple)
@@ -238,29 +238,7 @@ def with_values(text: str, bindings: dict[str, tuple]) -> str:
 
 def _where_group(text: str) -> int | None:
     """The offset just after the '{' that opens the query's WHERE group."""
-    form = previous = None
-    depth = 0
-    skipping_template = False
-    for m in _TOKEN.finditer(text):
-        kind, value = m.lastgroup, m.group()
-        if kind in ("comment", "space"):
-            continue
-        if form is None:
-            if kind == "word" and value.lower() in FORMS:
-                form = value.lower()
-            previous = value.lower()
-            continue
-        if kind == "open":
-            if depth == 0 and value == "{":
-                if form == "construct" and previous != "where" and not skipping_template:
-                    skipping_template = True
-                else:
-                    return m.end()
-            depth += 1
-        elif kind == "close":
-            depth -= 1
-        previous = value.lower()
-    return None
+    return where_group(text)
 
 
 def calls_label_function(text: str) -> bool:
@@ -270,8 +248,8 @@ def calls_label_function(text: str) -> bool:
     if LABEL_FUNCTION in decoded:
         return True
     prefixes = set(re.findall(r"(?i)prefix\s+([^\s:]*):\s*<" + re.escape(namespace + "/") + r">", decoded))
-    return any(m.lastgroup == "pname" and m.group().partition(":")[0] in prefixes
-               and m.group().partition(":")[2] == local for m in _TOKEN.finditer(decoded))
+    return any(t.kind == "pname" and t.value.partition(":")[0] in prefixes
+               and t.value.partition(":")[2] == local for t in tokens(decoded))
 
 
 def _iri(value: str) -> str:

@@ -39,6 +39,56 @@ _TOKEN = re.compile(r"""\s*(?:
 _SKIP = {"var", "string", "other"}
 
 
+@dataclass(frozen=True)
+class Token:
+    kind: str   # word, pname, var, open, close, iri, string, comment or other
+    value: str
+    start: int
+    end: int
+
+
+def tokens(text: str):
+    """The query's tokens, with their positions (whitespace left out). The public face of the
+    screen's tokenizer, for code that needs to find its way in a query (service/ui.py,
+    graph/remote.py)."""
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup
+        if kind is None:  # whitespace at the end
+            continue
+        if kind == "local":
+            kind, start = "pname", m.start("word")
+        else:
+            start = m.start(kind)
+        yield Token(kind, text[start:m.end()], start, m.end())
+
+
+def where_group(text: str) -> int | None:
+    """The offset just after the ``{`` that opens the query's WHERE group — not a CONSTRUCT
+    template's, nor one inside the SELECT clause (``EXISTS { … }``) — or None if there is none."""
+    form = previous = None
+    depth = 0
+    template_seen = False
+    for token in tokens(text):
+        if token.kind == "comment":
+            continue
+        lower = token.value.lower()
+        if form is None:
+            if token.kind == "word" and lower in FORMS:
+                form = lower
+            continue
+        if token.kind == "open":
+            if depth == 0 and token.value == "{":
+                if form == "construct" and previous != "where" and not template_seen:
+                    template_seen = True
+                else:
+                    return token.end
+            depth += 1
+        elif token.kind == "close":
+            depth -= 1
+        previous = lower
+    return None
+
+
 class RefusedQuery(ValueError):
     """The query is not accepted; the message says why and what to do instead."""
 

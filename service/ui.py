@@ -15,7 +15,7 @@ from rdflib.term import Node
 from xiancheng.graph.formats import RDF_FORMATS, RESULT_FORMATS
 from xiancheng.graph.namespaces import PREFIXES, XC
 from xiancheng.graph.queries import NamedQuery, ParameterError
-from xiancheng.graph.screen import _TOKEN as SPARQL_TOKEN  # the screen's tokenizer, reused
+from xiancheng.graph.screen import where_group
 
 from .errors import ApiError
 from .sparql import _strict_pairs
@@ -76,18 +76,10 @@ def with_values(query: NamedQuery, bindings: dict[str, Node]) -> str:
     lines = "".join(f"\n  VALUES ?{name} {{ {term.n3()} }}"
                     + (f"  # {described[name]}" if described.get(name) else "")
                     for name, term in bindings.items())
-    seen_select, depth = False, 0
-    for m in SPARQL_TOKEN.finditer(query.text):
-        kind, value = m.lastgroup, m.group()
-        if kind == "word" and value.lower() == "select":
-            seen_select = True
-        elif kind == "open":
-            if seen_select and depth == 0 and value == "{":
-                rest = query.text[m.end():]
-                return query.text[:m.end()] + lines + ("" if rest.startswith("\n") else "\n") + rest
-            depth += 1
-        elif kind == "close":
-            depth -= 1
+    position = where_group(query.text)
+    if position is not None:
+        rest = query.text[position:]
+        return query.text[:position] + lines + ("" if rest.startswith("\n") else "\n") + rest
     raise RuntimeError(f"named query '{query.name}' has parameters but no SELECT … WHERE {{ … }}")
 
 

@@ -63,3 +63,29 @@ def test_query_form(query, form):
 def test_every_named_query_passes():
     for query in load_queries().values():
         assert screen(query.text).form == "select", query.name
+
+
+def test_tokens_have_their_kinds_and_positions():
+    from xiancheng.graph.screen import tokens
+
+    text = 'PREFIX ex: <http://e/>\nSELECT ?x WHERE { ?x ex:p "a } b" . # }\n}'
+    found = [(t.kind, t.value) for t in tokens(text)]
+    assert found == [("word", "PREFIX"), ("pname", "ex:"), ("iri", "<http://e/>"), ("word", "SELECT"),
+                     ("var", "?x"), ("word", "WHERE"), ("open", "{"), ("var", "?x"), ("pname", "ex:p"),
+                     ("string", '"a } b"'), ("other", "."), ("comment", "# }"), ("close", "}")]
+    assert all(text[t.start:t.end] == t.value for t in tokens(text))
+
+
+def test_where_group_skips_templates_exists_and_strings():
+    from xiancheng.graph.screen import where_group
+
+    cases = {
+        "SELECT ?x WHERE { ?x ?p ?o }": "SELECT ?x WHERE {",
+        "SELECT (EXISTS { ?a ?b ?c } AS ?e) { ?x ?p ?o }": "SELECT (EXISTS { ?a ?b ?c } AS ?e) {",
+        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }": "CONSTRUCT { ?s ?p ?o } WHERE {",
+        "CONSTRUCT WHERE { ?s ?p ?o }": "CONSTRUCT WHERE {",
+        "# SELECT { \nASK { ?s ?p '{' }": "# SELECT { \nASK {",
+    }
+    for query, head in cases.items():
+        assert where_group(query) == len(head), query
+    assert where_group("DESCRIBE <http://e/x>") is None
