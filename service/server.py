@@ -1,5 +1,5 @@
-"""Running the application under a production WSGI server (waitress by default, gunicorn, or
-granian — the fastest here, see docs/performance.md), with the Flask development server only as
+"""Running the application under a production WSGI server (granian by default — the fastest
+here, see docs/performance.md — waitress or gunicorn), with the Flask development server only as
 an option."""
 
 from __future__ import annotations
