@@ -167,12 +167,10 @@ class _Compiler:
         self.g = shapes
         self.subclasses = subclasses  # class IRI -> set of it and its subclasses in the data
         self._names = itertools.count()
+        self._nesting: list = []  # shapes being expanded into an expression (sh:node, sh:or …)
 
     def var(self, stem: str = "x") -> str:
         return f"?_{stem}{next(self._names)}"
-
-    def values(self, p) -> list:
-        return list(self.g.objects(p[0], p[1])) if isinstance(p, tuple) else []
 
     def one(self, shape, parameter):
         return self.g.value(shape, parameter)
@@ -251,6 +249,15 @@ class _Compiler:
     # --- whether a node conforms to a whole shape (for node, or, and, not, qualified) --------
 
     def conforms(self, shape, v: str) -> str:
+        if shape in self._nesting:
+            raise UnsupportedShape(f"{shape.n3()} refers to itself (recursive shapes)")
+        self._nesting.append(shape)
+        try:
+            return self._conforms(shape, v)
+        finally:
+            self._nesting.pop()
+
+    def _conforms(self, shape, v: str) -> str:
         self.check_parameters(shape)
         if self.one(shape, SH.deactivated) == Literal(True):
             return "true"

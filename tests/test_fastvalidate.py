@@ -141,6 +141,7 @@ def test_an_ill_typed_literal_violates_its_datatype():
     ("sh:property [ sh:path ( xc:a xc:b ) ; sh:minCount 1 ]", "complex sh:path"),
     ("sh:xone ( [ sh:datatype xsd:string ] [ sh:datatype xsd:date ] )", "xone"),
     ("sh:severity sh:Warning ; sh:nodeKind sh:IRI", "severity"),
+    ("sh:property [ sh:path xc:partOf ; sh:node xc:S ]", "recursive"),
 ])
 def test_shapes_it_cannot_translate_are_refused_not_skipped(shape, feature):
     shapes = Graph().parse(data=f"""
