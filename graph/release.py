@@ -27,6 +27,8 @@ from rdflib import Graph
 
 from .build import (ONTOLOGY_DIR, ONTOLOGY_FILES, SHAPES_FILE, SOURCES_DIR, BuildError,
                     BuiltDataset, build_dataset)
+from .engines import choose as choose_engine
+from .engines import validate_and_reason
 from .namespaces import DEFAULT_BASE, PREFIXES
 from .reason import reason
 from .validate import ValidationResult, _violations, validate_dataset
@@ -100,9 +102,12 @@ def _write(path: Path, data: bytes) -> str:
 
 def make_release(releases_dir: Path, sources_dir: Path = SOURCES_DIR,
                  ontology_dir: Path = ONTOLOGY_DIR, base: str = DEFAULT_BASE,
-                 progress: Callable[[str], None] | None = None, force: bool = False) -> Release:
+                 progress: Callable[[str], None] | None = None, force: bool = False,
+                 engine: str = "auto") -> Release:
     """Build, validate and reason, then write the release; raise ``BuildError`` (or
-    ``ValidationFailed``) without writing anything if a step fails."""
+    ``ValidationFailed``) without writing anything if a step fails. ``engine`` validates and
+    reasons: ``standard`` (pyshacl, owlrl), ``fast`` (SPARQL on Oxigraph) or ``auto`` (by size;
+    see ``engines.py``)."""
     step = progress or (lambda name: None)
     releases_dir = Path(releases_dir)
     digest = input_digest(sources_dir, ontology_dir, base)
@@ -116,7 +121,8 @@ def make_release(releases_dir: Path, sources_dir: Path = SOURCES_DIR,
     step("build")
     built = build_dataset(sources_dir, ontology_dir, base)
     step("validate and reason")
-    result = _validate_while_reasoning(built)
+    engine = choose_engine(engine, triples=len(built.dataset))
+    result = validate_and_reason(built) if engine == "fast" else _validate_while_reasoning(built)
     if not result.conforms:
         raise ValidationFailed(result)
     step("write")
@@ -125,7 +131,8 @@ def make_release(releases_dir: Path, sources_dir: Path = SOURCES_DIR,
     graphs = {name: {"iri": str(iri), "triples": len(built.dataset.graph(iri))}
               for name, iri in built.graphs.items()}
     return _publish(releases_dir, release_id, nquads, graphs, {"validation.ttl": report},
-                    {"base": built.minter.base, "input_sha256": digest, "conforms": True})
+                    {"base": built.minter.base, "input_sha256": digest, "conforms": True,
+                     "engine": engine})
 
 
 def release_from_quads(releases_dir: Path, nquads: bytes | str, graphs: dict[str, str] | None = None,

@@ -213,3 +213,15 @@ def w3c_server(tmp_path_factory):
                              query_timeout=5, query_workers=1)
     yield server
     server.stop()
+
+# --- synthetic data (bench/synthetic.py) -------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def synthetic_10k(tmp_path_factory):
+    """About 10k synthetic triples as an N-Quads file, and the generator's summary."""
+    if str(ROOT) not in sys.path:
+        sys.path.append(str(ROOT))  # bench/ is not installed
+    from bench import synthetic
+
+    path = tmp_path_factory.mktemp("synthetic") / "synthetic-10k.nq"
+    return path, synthetic.write(10_000, path)
