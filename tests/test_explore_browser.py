@@ -72,23 +72,25 @@ def test_explorer_opens_on_an_entity_given_in_the_address(live_server, page):
 
 
 def test_map_draws_the_divisions_and_marks_a_programme(live_server, page):
+    from playwright.sync_api import expect
+
     page.goto(live_server.url + "/explore/map")
-    page.wait_for_selector("#map circle.division")
-    assert page.locator("#map circle.division").count() == 128
-    assert page.locator("#map text.city").count() == 11
+    expect(page.locator("#map circle.division")).to_have_count(128)
+    expect(page.locator("#map text.city")).to_have_count(11)
     page.select_option("#layer", "programme")
+    expect(page.locator(f'#programme option[value="{SPONGE}"]')).to_have_count(1)
     page.select_option("#programme", SPONGE)
     page.wait_for_function("document.querySelectorAll('#map circle.marked').length === 3")
     marked = page.eval_on_selector_all("#map circle.marked", "cs => cs.map(c => c.dataset.code).sort()")
     assert marked == ["140522", "140826", "141024"]
     assert page.locator("#map-table tbody tr").count() == 3
     page.click('#map circle[data-code="140522"]')
-    assert "阳城县" in page.inner_text("#map-details-label")
-    assert page.get_attribute("#map-details-page", "href") == "/id/division/140522"
+    expect(page.locator("#map-details-label")).to_contain_text("阳城县")
+    expect(page.locator("#map-details-page")).to_have_attribute("href", "/id/division/140522")
 
     page.select_option("#layer", "indicator")
     page.wait_for_function("document.querySelectorAll('#map circle.marked').length === 11")
     fills = page.eval_on_selector_all("#map circle.marked", "cs => new Set(cs.map(c => c.getAttribute('fill'))).size")
     assert fills > 5   # shaded by value
-    assert "常住人口" in page.inner_text("#map-title")
+    expect(page.locator("#map-title")).to_contain_text("常住人口")
     assert page.external_requests == []
