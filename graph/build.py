@@ -30,7 +30,8 @@ def _ontology_dir() -> Path:
 
 ONTOLOGY_DIR = _ontology_dir()
 ONTOLOGY_FILES = ["xiancheng.ttl", "divisions.ttl", "places.ttl", "organisations.ttl", "programmes.ttl",
-                  "events.ttl", "indicators.ttl", "provenance.ttl", "vocabularies.ttl"]
+                  "events.ttl", "indicators.ttl", "provenance.ttl", "vocabularies.ttl",
+                  "reused-terms.ttl"]
 SHAPES_FILE = "shapes.ttl"
 
 

@@ -33,18 +33,18 @@ RDF_FORMATS = {f.name: f for f in [
 ]}
 
 
-def rdf_format(name_or_type: str) -> Format:
-    """Look a format up by name, media type or extension; raise ``KeyError`` naming the choices."""
+def _lookup(table: dict[str, Format], what: str, name_or_type: str) -> Format:
     key = name_or_type.lower().split(";")[0].strip()
-    for fmt in RDF_FORMATS.values():
+    for fmt in table.values():
         if key in (fmt.name, fmt.media_type, fmt.extension):
             return fmt
-    raise KeyError(f"unknown RDF format '{name_or_type}' (use one of: {', '.join(RDF_FORMATS)})")
+    raise KeyError(f"unknown {what} format '{name_or_type}' (use one of: {', '.join(table)})")
+
+
+def rdf_format(name_or_type: str) -> Format:
+    """Look a format up by name, media type or extension; raise ``KeyError`` naming the choices."""
+    return _lookup(RDF_FORMATS, "RDF", name_or_type)
 
 
 def result_format(name_or_type: str) -> Format:
-    key = name_or_type.lower().split(";")[0].strip()
-    for fmt in RESULT_FORMATS.values():
-        if key in (fmt.name, fmt.media_type, fmt.extension):
-            return fmt
-    raise KeyError(f"unknown results format '{name_or_type}' (use one of: {', '.join(RESULT_FORMATS)})")
+    return _lookup(RESULT_FORMATS, "results", name_or_type)

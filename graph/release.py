@@ -27,6 +27,8 @@ from rdflib import Graph
 
 from .build import (ONTOLOGY_DIR, ONTOLOGY_FILES, SHAPES_FILE, SOURCES_DIR, BuildError,
                     BuiltDataset, build_dataset)
+from .engines import choose as choose_engine
+from .engines import validate_and_reason
 from .namespaces import DEFAULT_BASE, PREFIXES
 from .reason import reason
 from .validate import ValidationResult, _violations, validate_dataset
@@ -100,9 +102,12 @@ def _write(path: Path, data: bytes) -> str:
 
 def make_release(releases_dir: Path, sources_dir: Path = SOURCES_DIR,
                  ontology_dir: Path = ONTOLOGY_DIR, base: str = DEFAULT_BASE,
-                 progress: Callable[[str], None] | None = None, force: bool = False) -> Release:
+                 progress: Callable[[str], None] | None = None, force: bool = False,
+                 engine: str = "auto") -> Release:
     """Build, validate and reason, then write the release; raise ``BuildError`` (or
-    ``ValidationFailed``) without writing anything if a step fails."""
+    ``ValidationFailed``) without writing anything if a step fails. ``engine`` validates and
+    reasons: ``standard`` (pyshacl, owlrl), ``fast`` (SPARQL on Oxigraph) or ``auto`` (by size;
+    see ``engines.py``)."""
     step = progress or (lambda name: None)
     releases_dir = Path(releases_dir)
     digest = input_digest(sources_dir, ontology_dir, base)
@@ -116,30 +121,68 @@ def make_release(releases_dir: Path, sources_dir: Path = SOURCES_DIR,
     step("build")
     built = build_dataset(sources_dir, ontology_dir, base)
     step("validate and reason")
-    result = _validate_while_reasoning(built)
+    engine = choose_engine(engine, triples=len(built.dataset))
+    result = validate_and_reason(built) if engine == "fast" else _validate_while_reasoning(built)
     if not result.conforms:
         raise ValidationFailed(result)
     step("write")
+    nquads = built.dataset.serialize(format="nquads", encoding="utf-8")
+    report = result.report.serialize(format="turtle", encoding="utf-8")
+    graphs = {name: {"iri": str(iri), "triples": len(built.dataset.graph(iri))}
+              for name, iri in built.graphs.items()}
+    return _publish(releases_dir, release_id, nquads, graphs, {"validation.ttl": report},
+                    {"base": built.minter.base, "input_sha256": digest, "conforms": True,
+                     "engine": engine})
+
+
+def release_from_quads(releases_dir: Path, nquads: bytes | str, graphs: dict[str, str] | None = None,
+                       base: str = DEFAULT_BASE) -> Release:
+    """Write a release holding exactly the given quads (N-Quads), without building, validating or
+    reasoning, and make it current: a way to serve a dataset other than the shipped one (the W3C
+    protocol tests' data, a benchmark's). Every quad must be in a named graph (the service's
+    default graph is the union of the named graphs). ``graphs`` maps release graph names to IRIs;
+    a graph not in it is named after the last segment of its IRI. The release id is derived from
+    the quads, and ``release.json`` says ``"conforms": null`` (nothing was validated)."""
+    data = nquads.encode("utf-8") if isinstance(nquads, str) else bytes(nquads)
+    counts: dict[str, int] = {}
+    for quad in ox.parse(data, format=ox.RdfFormat.N_QUADS):
+        if isinstance(quad.graph_name, ox.DefaultGraph):
+            raise ValueError(f"the triple {quad.triple} is in the default graph; give every "
+                             "triple a named graph")
+        counts[quad.graph_name.value] = counts.get(quad.graph_name.value, 0) + 1
+    names = {iri: name for name, iri in (graphs or {}).items()}
+    described: dict[str, dict] = {}
+    for iri, triples in sorted(counts.items()):
+        name = names.get(iri) or iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1] or "graph"
+        while name in described:
+            name += "-"
+        described[name] = {"iri": iri, "triples": triples}
+    digest = hashlib.sha256(json.dumps([base, sorted(names.items())]).encode() + b"\0" + data).hexdigest()
+    return _publish(releases_dir, f"{_version()}-quads-{digest[:12]}", data, described, {},
+                    {"base": base, "input_sha256": digest, "conforms": None})
+
+
+def _publish(releases_dir: Path, release_id: str, nquads: bytes, graphs: dict[str, dict],
+             extra_files: dict[str, bytes], meta: dict) -> Release:
+    """Write the release's files to a temporary directory, flush them, rename it into place and
+    point ``current`` at it; on any failure leave nothing behind."""
+    releases_dir = Path(releases_dir)
+    final = releases_dir / release_id
     releases_dir.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{release_id}.", dir=releases_dir))
     try:
-        nquads = built.dataset.serialize(format="nquads", encoding="utf-8")
         trig = _trig(nquads)
-        report = result.report.serialize(format="turtle", encoding="utf-8")
         files = {
             FORMATS["nquads"]: _write(tmp / FORMATS["nquads"], gzip.compress(nquads, mtime=0)),
             FORMATS["trig"]: _write(tmp / FORMATS["trig"], trig),
-            "validation.ttl": _write(tmp / "validation.ttl", report),
         }
+        files.update({name: _write(tmp / name, data) for name, data in extra_files.items()})
         meta = {
             "id": release_id,
             "version": _version(),
             "created": datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat(),
-            "base": built.minter.base,
-            "input_sha256": digest,
-            "conforms": True,
-            "graphs": {name: {"iri": str(iri), "triples": len(built.dataset.graph(iri))}
-                       for name, iri in built.graphs.items()},
+            **meta,
+            "graphs": graphs,
             "files": {name: {"sha256": sha, "bytes": (tmp / name).stat().st_size}
                       for name, sha in files.items()},
         }

@@ -23,7 +23,7 @@ import re
 import threading
 
 from .formats import RDF_FORMATS, Format
-from .screen import _TOKEN
+from .screen import tokens
 
 _XML_DECLARATIONS = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']", re.IGNORECASE)
@@ -76,11 +76,11 @@ def json_depth(text: str) -> int:
 def _bracket_depth(text: str) -> int:
     """Nesting of [ ( { in Turtle-like text (strings, IRIs and comments skipped)."""
     depth = deepest = 0
-    for m in _TOKEN.finditer(text):
-        if m.lastgroup == "open":
+    for token in tokens(text):
+        if token.kind == "open":
             depth += 1
             deepest = max(deepest, depth)
-        elif m.lastgroup == "close":
+        elif token.kind == "close":
             depth -= 1
     return deepest
 

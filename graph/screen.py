@@ -27,19 +27,72 @@ FORMS = {"select", "ask", "construct", "describe"}
 
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _NAME = r"[A-Za-z_\u00B7\u00C0-\uFFFF][A-Za-z0-9_\-.\u00B7\u00C0-\uFFFF]*"
-_TOKEN = re.compile(r"""
-    (?P<comment>\#[^\n\r]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-              |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+# One token per match, whitespace skipped in the pattern; the common tokens come first (this runs
+# on every query, so it is kept to one C-level match per token and little Python per match).
+_TOKEN = re.compile(r"""\s*(?:
+    (?P<word>NAME)(?P<local>:[A-Za-z0-9_\-.:%\u00B7\u00C0-\uFFFF]*)?
   | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
   | (?P<open>[{(\[])
   | (?P<close>[})\]])
-  | (?P<pname>(?:NAME)?:[A-Za-z0-9_\-.:%\u00B7\u00C0-\uFFFF]*)
-  | (?P<word>NAME)
-  | (?P<space>\s+)
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<pname>:[A-Za-z0-9_\-.:%\u00B7\u00C0-\uFFFF]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+              |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
   | (?P<other>.)
-""".replace("NAME", _NAME), re.VERBOSE | re.DOTALL)
+  | $
+)""".replace("NAME", _NAME), re.VERBOSE | re.DOTALL)
+_SKIP = {"var", "string", "other"}
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str   # word, pname, var, open, close, iri, string, comment or other
+    value: str
+    start: int
+    end: int
+
+
+def tokens(text: str):
+    """The query's tokens, with their positions (whitespace left out). The public face of the
+    screen's tokenizer, for code that needs to find its way in a query (service/ui.py,
+    graph/remote.py)."""
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup
+        if kind is None:  # whitespace at the end
+            continue
+        if kind == "local":
+            kind, start = "pname", m.start("word")
+        else:
+            start = m.start(kind)
+        yield Token(kind, text[start:m.end()], start, m.end())
+
+
+def where_group(text: str) -> int | None:
+    """The offset just after the ``{`` that opens the query's WHERE group — not a CONSTRUCT
+    template's, nor one inside the SELECT clause (``EXISTS { … }``) — or None if there is none."""
+    form = previous = None
+    depth = 0
+    template_seen = False
+    for token in tokens(text):
+        if token.kind == "comment":
+            continue
+        lower = token.value.lower()
+        if form is None:
+            if token.kind == "word" and lower in FORMS:
+                form = lower
+            continue
+        if token.kind == "open":
+            if depth == 0 and token.value == "{":
+                if form == "construct" and previous != "where" and not template_seen:
+                    template_seen = True
+                else:
+                    return token.end
+            depth += 1
+        elif token.kind == "close":
+            depth -= 1
+        previous = lower
+    return None
 
 
 class RefusedQuery(ValueError):
@@ -77,23 +130,34 @@ def screen(text: str, max_length: int = MAX_LENGTH, max_depth: int = MAX_DEPTH) 
     prefix_name = ""
     chain = 0
     for m in _TOKEN.finditer(decoded):
-        kind, value = m.lastgroup, m.group()
-        if kind in ("comment", "space"):
+        kind = m.lastgroup
+        if kind == "comment" or kind is None:  # a comment may stand inside a clause
             continue
-        if (kind == "other" and value in CHAIN_OPERATORS) or (kind == "word" and value.lower() in CHAIN_KEYWORDS):
-            chain += 0.5 if value in "|&" else 1
-            if chain > MAX_CHAIN:
-                raise RefusedQuery(f"the query chains more than {MAX_CHAIN} operators and clauses "
-                                   "(||, &&, +, UNION, OPTIONAL, BIND, FILTER …); split it or use VALUES")
+        if kind == "other" or kind == "word":
+            symbol = m.group(kind)
+            if symbol in CHAIN_OPERATORS or (kind == "word" and symbol.lower() in CHAIN_KEYWORDS):
+                chain += 0.5 if symbol in "|&" else 1
+                if chain > MAX_CHAIN:
+                    raise RefusedQuery(f"the query chains more than {MAX_CHAIN} operators and clauses "
+                                       "(||, &&, +, UNION, OPTIONAL, BIND, FILTER …); split it or use VALUES")
+        if kind in _SKIP:
+            state = None
+            continue
         if kind == "open":
             depth += 1
-            deepest = max(deepest, depth)
-            if deepest > max_depth:
-                raise RefusedQuery(f"the query nests brackets more than {max_depth} deep; simplify it")
-        elif kind == "close":
+            if depth > deepest:
+                deepest = depth
+                if deepest > max_depth:
+                    raise RefusedQuery(f"the query nests brackets more than {max_depth} deep; simplify it")
+            state = None
+            continue
+        if kind == "close":
             depth -= 1
             if depth < 0:
                 raise RefusedQuery("the query's brackets are not balanced")
+            state = None
+            continue
+        value = m.group(kind) if kind != "local" else m.group("word") + m.group("local")
         if kind == "word":
             word = value.lower()
             if word == "service":
@@ -112,6 +176,8 @@ def screen(text: str, max_length: int = MAX_LENGTH, max_depth: int = MAX_DEPTH) 
             if word == "named" and state == "from":
                 state = "from-named"
                 continue
+        elif kind == "local":
+            kind = "pname"
         if state == "prefix" and kind == "pname":
             prefix_name, state = value.rstrip(":").lower(), "prefix-iri"
             continue

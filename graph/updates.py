@@ -29,7 +29,7 @@ import pyoxigraph as ox
 
 from .livestore import graph_term
 from .session import Session
-from .screen import CHAIN_KEYWORDS, CHAIN_OPERATORS, _TOKEN, RefusedQuery, decode_codepoints
+from .screen import CHAIN_KEYWORDS, CHAIN_OPERATORS, RefusedQuery, decode_codepoints, tokens
 
 
 class UpdateError(ValueError):
@@ -48,8 +48,8 @@ def screen_update(text: str, max_length: int, max_depth: int, max_chain: int = 2
     except RefusedQuery as e:
         raise UpdateError(str(e)) from None
     depth = chain = 0
-    for m in _TOKEN.finditer(decoded):
-        kind, value = m.lastgroup, m.group()
+    for token in tokens(decoded):
+        kind, value = token.kind, token.value
         if kind == "open":
             depth += 1
             if depth > max_depth:
@@ -100,20 +100,20 @@ def _items(text: str) -> list[_Item]:
     """Significant tokens at the top level; each top-level {...} becomes one group item."""
     items: list[_Item] = []
     depth, start = 0, 0
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup
-        if kind in ("comment", "space"):
+    for token in tokens(text):
+        kind = token.kind
+        if kind == "comment":
             continue
-        if kind == "open" and m.group() == "{":
+        if kind == "open" and token.value == "{":
             if depth == 0:
-                start = m.start()
+                start = token.start
             depth += 1
-        elif kind == "close" and m.group() == "}":
+        elif kind == "close" and token.value == "}":
             depth -= 1
             if depth == 0:
-                items.append(_Item("group", text[start:m.end()]))
+                items.append(_Item("group", text[start:token.end]))
         elif depth == 0:
-            items.append(_Item(kind, m.group()))
+            items.append(_Item(kind, token.value))
     return items
 
 

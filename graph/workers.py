@@ -6,9 +6,9 @@ Oxigraph store; the pool sends a query to an idle worker and waits until the dea
 worker is killed and replaced; if the worker dies, it is replaced and the query reported as having
 crashed it. Other workers keep serving meanwhile.
 
-Results come back serialised. SELECT results are first written as TSV, whose rows are lines, to
-enforce the row cap exactly; graph results likewise as N-Triples. They are then re-read and
-written in the requested format by pyoxigraph (cheap next to running the query).
+Results come back serialised in the requested format. The row cap is exact: a result no longer
+in bytes than the cap in rows cannot exceed it (every row takes a byte at least); a longer one is
+parsed back and counted.
 
 The worker imports only pyoxigraph (not rdflib), so a replacement starts in a fraction of a second.
 """
@@ -19,6 +19,7 @@ import gzip
 import json
 import multiprocessing
 import queue
+import select
 import threading
 import time
 from dataclasses import dataclass, field
@@ -63,6 +64,7 @@ class Job:
     language: str | None = None
     max_rows: int = 100_000
     dataset_clause: bool = False         # the query has FROM / FROM NAMED
+    base_iri: str | None = None          # resolves relative IRIs (the endpoint's URL)
     snapshot: str | None = None          # an on-disk store to read instead (a checkpoint of the
                                          # writable store, graph.livestore); the worker switches to it
 
@@ -100,6 +102,32 @@ def _ox_term(t):
     if t[2]:
         return ox.Literal(t[1], language=t[2])
     return ox.Literal(t[1], datatype=ox.NamedNode(t[3])) if t[3] else ox.Literal(t[1])
+
+
+def _solution_rows(data: bytes, fmt, max_rows: int) -> int | None:
+    """Raise TooManyRows if the serialised solutions hold more than ``max_rows`` rows. Every row
+    takes at least one byte in every format, so a short result needs no counting (None); a long
+    one is parsed back and counted."""
+    import pyoxigraph as ox
+
+    if len(data) <= max_rows:
+        return None
+    rows = sum(1 for _ in ox.parse_query_results(data, fmt))
+    if rows > max_rows:
+        raise TooManyRows(rows)
+    return rows
+
+
+def _triple_count(data: bytes, fmt, max_rows: int) -> int | None:
+    """The same for a graph result (every triple takes at least one byte in every format)."""
+    import pyoxigraph as ox
+
+    if len(data) <= max_rows:
+        return None
+    triples = sum(1 for _ in ox.parse(data, format=fmt))
+    if triples > max_rows:
+        raise TooManyRows(triples)
+    return triples
 
 
 class _Engine:
@@ -151,6 +179,8 @@ class _Engine:
         if job.snapshot:
             self.use(job.snapshot)
         kwargs = {"custom_functions": {ox.NamedNode(LABEL_FUNCTION): self.label_function(job.language)}}
+        if job.base_iri:
+            kwargs["base_iri"] = job.base_iri
         if job.default_graph is not None or job.named_graphs is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graph or []]
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or []]
@@ -167,25 +197,13 @@ class _Engine:
                 data = result.serialize(format=getattr(ox.QueryResultsFormat, job.result_format))
                 return Answer("ask", data, None, time.perf_counter() - start)
             if isinstance(result, ox.QuerySolutions):
-                tsv = result.serialize(format=ox.QueryResultsFormat.TSV)
-                rows = tsv.count(b"\n") - 1
-                if rows > job.max_rows:
-                    raise TooManyRows(rows)
-                if job.result_format == "TSV":
-                    data = tsv
-                else:
-                    data = ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV).serialize(
-                        format=getattr(ox.QueryResultsFormat, job.result_format))
+                fmt = getattr(ox.QueryResultsFormat, job.result_format)
+                data = result.serialize(format=fmt)
+                rows = _solution_rows(data, fmt, job.max_rows)
                 return Answer("select", data, rows, time.perf_counter() - start)
-            nt = result.serialize(format=ox.RdfFormat.N_TRIPLES)
-            rows = nt.count(b"\n")
-            if rows > job.max_rows:
-                raise TooManyRows(rows)
-            if job.graph_format == "N_TRIPLES":
-                data = nt
-            else:
-                data = ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES),
-                                    format=getattr(ox.RdfFormat, job.graph_format))
+            fmt = getattr(ox.RdfFormat, job.graph_format)
+            data = result.serialize(format=fmt)
+            rows = _triple_count(data, fmt, job.max_rows)
             return Answer("graph", data, rows, time.perf_counter() - start)
         except (SyntaxError, RuntimeError, ValueError) as e:
             raise EngineQueryError(str(e)) from None
@@ -205,6 +223,8 @@ def _worker_main(conn, source: dict) -> None:
             conn.send(("too-many-rows", e.args[0]))
         except EngineQueryError as e:
             conn.send(("query-error", str(e)))
+        except Exception as e:  # anything else the engine raises: report it, keep serving
+            conn.send(("engine-error", f"{type(e).__name__}: {e}"))
 
 
 # --- in the server -------------------------------------------------------------------------------
@@ -216,11 +236,26 @@ class _Worker:
                                    name="xiancheng-query-worker")
         self.process.start()
         child.close()
+        self.poller = select.poll()  # waiting on one poll object is cheaper than conn.poll()
+        self.poller.register(self.conn.fileno(), select.POLLIN)
         if not self.conn.poll(startup_timeout):
             self.kill()
             raise RuntimeError("a query worker did not start in time")
-        status, _ = self.conn.recv()
+        try:
+            status, _ = self.conn.recv()
+        except EOFError:
+            self.kill()
+            raise RuntimeError(f"a query worker exited while starting (exit code "
+                               f"{self.process.exitcode}); see its error output") from None
         assert status == "ready"
+
+    def ready(self, seconds: float) -> bool:
+        """Whether an answer (or the end of the pipe) arrived within ``seconds``."""
+        while True:
+            try:
+                return bool(self.poller.poll(max(0, int(seconds * 1000) + 1)))
+            except InterruptedError:  # pragma: no cover - retried by Python since 3.5
+                continue
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -272,7 +307,7 @@ class WorkerPool:
         self.stats["queries"] += 1
         try:
             worker.conn.send(job)
-            if not worker.conn.poll(max(0.0, end - time.monotonic())):
+            if not worker.ready(end - time.monotonic()):
                 self.stats["timeouts"] += 1
                 self._replace(worker)
                 raise QueryTimeout(f"the query ran for more than {deadline:g} s and was stopped")
@@ -287,6 +322,8 @@ class WorkerPool:
             return payload
         if status == "too-many-rows":
             raise TooManyRows(payload)
+        if status == "engine-error":
+            raise WorkerCrashed(f"the query engine failed while running this query ({payload})")
         raise EngineQueryError(payload)
 
     def close(self) -> None:

@@ -27,38 +27,41 @@ def open_release(settings: Settings):
 def create_app(settings: Settings | None = None, *, release=None, pool=None, **overrides) -> Flask:
     """Make the application. ``release`` and ``pool`` (the query backend) may be given; tests
     share them."""
-    from xiancheng.graph.workers import WorkerPool
-
-    from . import apidoc, auth, budget, errors, hardening, live, named, sparql, store_protocol, ui, update
+    from . import (apidoc, auth, browse, budget, dataset, dumps, errors, explore, hardening, live,
+                   named, ops, resources, search, sparql, store_protocol, ui, update)
+    from .backend import open_backend
     from .core import Service
 
     settings = settings if settings is not None else load_settings(**overrides)
     release = release if release is not None else open_release(settings)
     live_store = None
     if pool is None:
-        # with a write token (or data written before), queries read the writable store's checkpoints
+        # with a write token (or data written before), queries read the writable store's
+        # checkpoints (service.live); otherwise in-memory, on-disk or remote (settings)
         live_store = live.open_live_store(settings, release)
-        if live_store is not None:
-            pool = WorkerPool(live_store.worker_source(), size=settings.query_workers,
-                              deadline=settings.query_timeout)
-        else:
-            pool = WorkerPool.for_release(release, size=settings.query_workers,
-                                          deadline=settings.query_timeout)
+        pool = (live.open_backend(settings, live_store) if live_store is not None
+                else open_backend(settings, release))
         atexit.register(pool.close)
 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body
     app.json.ensure_ascii = False
-    app.extensions["xiancheng"] = Service(settings, release, pool)
+    app.extensions["xiancheng"] = service = Service(settings, release, pool)
     origins = str(settings.cors_origins).strip()
     CORS(app, origins="*" if origins == "*" else [o.strip() for o in origins.split(",")],
          send_wildcard=origins == "*",
          expose_headers=["ETag", "X-Data-Version", "Link", "Location", "Retry-After"])
     errors.init_app(app)
     live.init_app(app, settings, live_store)
+    ops.init_app(app)
     auth.init_app(app, settings)
     budget.init_app(app, settings)
     hardening.init_app(app, settings)
-    for blueprint in (sparql.bp, named.bp, ui.bp, update.bp, store_protocol.bp, apidoc.bp):
+    for blueprint in (sparql.bp, named.bp, ui.bp, ops.bp, explore.bp, resources.bp, browse.bp,
+                      search.bp, dumps.bp, dataset.bp, update.bp, store_protocol.bp, apidoc.bp):
         app.register_blueprint(blueprint)
+    if service.cache is not None:  # repeated requests for cached results skip Flask
+        from .cache import ResponseCache
+        app.wsgi_app = ResponseCache(app.wsgi_app, service, settings.cache_bytes // 8,
+                                     on_hit=ops.cache_hit_recorder(app))
     return app

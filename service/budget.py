@@ -34,7 +34,7 @@ class BudgetMeter:
             return self.backend.run(job, deadline)
         finally:
             if has_request_context():
-                g.query_seconds = g.get("query_seconds", 0.0) + time.monotonic() - start
+                g.budget_seconds = g.get("budget_seconds", 0.0) + time.monotonic() - start
 
     def close(self) -> None:
         self.backend.close()
@@ -114,7 +114,7 @@ def init_app(app: Flask, settings) -> None:
 
     @app.teardown_request
     def _charge(_exc=None):
-        seconds = g.get("query_seconds", 0.0)
+        seconds = g.get("budget_seconds", 0.0)
         key = client_key() if "agent" in g else None
         if seconds and key:
             budget.charge(key, seconds)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, current_app, request
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 
 from xiancheng.graph.workers import LABEL_FUNCTION
@@ -65,5 +65,13 @@ def service_description(endpoint: str) -> Graph:
 
 def service_description_response() -> Response:
     fmt = choose("construct", request.accept_mimetypes, request.args.get("format"))
-    data = service_description(request.base_url).serialize(format=fmt.rdflib, encoding="utf-8")
+    graph = service_description(request.base_url)
+    if fmt.name in ("trig", "nquads"):  # dataset formats: the description as the default graph
+        dataset = Dataset()
+        for prefix, namespace in graph.namespaces():
+            dataset.bind(prefix, namespace)
+        for triple in graph:
+            dataset.add(triple)
+        graph = dataset
+    data = graph.serialize(format=fmt.rdflib, encoding="utf-8")
     return Response(data, 200, content_type=media_type(fmt), headers={"Vary": "Accept"})

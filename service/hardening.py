@@ -8,12 +8,14 @@
 * Every response says ``X-Content-Type-Options: nosniff``; HTML pages also get a Content Security
   Policy (setting ``content_security_policy``), ``X-Frame-Options: DENY`` and a referrer policy.
 
-Bodies larger than ``max_body`` are refused with 413 by Flask (``MAX_CONTENT_LENGTH``, which also
-limits chunked bodies) and by waitress (``max_request_body_size``).
+Bodies larger than ``max_body`` are refused with 413: by Flask (``MAX_CONTENT_LENGTH``) when their
+length is declared, by waitress (``max_request_body_size``), and here for chunked bodies, which
+granian would let werkzeug cut short without a word.
 """
 
 from __future__ import annotations
 
+import io
 from urllib.parse import parse_qsl, unquote_to_bytes
 
 from flask import Flask, request
@@ -22,8 +24,10 @@ from xiancheng.graph.safeparse import json_depth
 
 from .errors import ApiError, error_response
 
+# output and results are other servers' names for format (Fuseki, Virtuoso); SPARQLWrapper sends
+# them beside format and Accept, which decide here, so they are accepted and not used.
 SPARQL_PARAMETERS = {"query", "update", "default-graph-uri", "named-graph-uri", "format", "inference",
-                     "lang", "download"}
+                     "lang", "download", "output", "results"}
 KNOWN_PARAMETERS = {
     "sparql.sparql": SPARQL_PARAMETERS,
     "named.index": {"format"},
@@ -39,6 +43,23 @@ JSON_TYPES = ("application/json", "application/ld+json", "application/sparql-res
 def register_parameters(endpoint: str, names: set[str]) -> None:
     """Declare the parameters of an endpoint (others get 400)."""
     KNOWN_PARAMETERS[endpoint] = set(names)
+
+
+def _bound_chunked_body(limit: int) -> None:
+    """Read a chunked body (no Content-Length) here, up to one byte past ``max_body``: some servers
+    (granian) hand werkzeug a stream that it would cut at the limit without a word, so a 5 MB
+    upload reached the views as 1 MB of it. What is read is handed on with its length."""
+    environ = request.environ
+    if request.content_length is not None or not environ.get("wsgi.input_terminated"):
+        return
+    data = environ["wsgi.input"].read(limit + 1)
+    if len(data) > limit:
+        raise ApiError(413, "Request Entity Too Large", f"the request body is larger than {limit} "
+                       "bytes (setting max_body)")
+    environ["wsgi.input"] = io.BytesIO(data)
+    environ["CONTENT_LENGTH"] = str(len(data))
+    environ.pop("HTTP_TRANSFER_ENCODING", None)
+    environ.pop("wsgi.input_terminated", None)
 
 
 def _check_query_string() -> None:
@@ -83,6 +104,7 @@ def init_app(app: Flask, settings) -> None:
 
     @app.before_request
     def _screen():
+        _bound_chunked_body(app.config["MAX_CONTENT_LENGTH"])
         if request.endpoint == "static":
             return
         _check_query_string()

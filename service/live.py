@@ -6,7 +6,7 @@ newest checkpoint of that store, switching as writes are published. Without a wr
 an existing live store (written earlier), the service serves that store read-only, so data that
 was written is never hidden by a restart. Otherwise nothing changes: the workers read the release.
 
-Writes need a single server process (waitress, or gunicorn with one worker): one process writes.
+Writes need a single server process (granian or gunicorn with one HTTP worker, or waitress).
 """
 
 from __future__ import annotations
@@ -30,8 +30,10 @@ def live_root(settings) -> Path:
 def open_live_store(settings, release) -> LiveStore | None:
     """The live store this process serves (and writes, if writes are on), or None."""
     root = live_root(settings)
+    if settings.remote_query_url:
+        return None   # the data lives in the remote store: write to it there
     if auth.Tokens(auth.tokens_path(settings)).writers_configured():
-        if settings.server == "gunicorn" and int(settings.http_workers) > 1:
+        if settings.server in ("gunicorn", "granian") and int(settings.http_workers) > 1:
             raise ValueError("writes need a single server process: set http_workers = 1 (or use "
                              "waitress), or remove the write tokens")
         live = LiveStore(root).open_writer(release)
@@ -42,14 +44,24 @@ def open_live_store(settings, release) -> LiveStore | None:
     return None
 
 
+def open_backend(settings, live: LiveStore):
+    """Query workers on the live store's newest checkpoint (wrapped by init_app)."""
+    from xiancheng.graph.workers import WorkerPool
+
+    return WorkerPool(live.worker_source(), size=settings.query_workers, deadline=settings.query_timeout)
+
+
 def init_app(app: Flask, settings, live: LiveStore | None) -> None:
     svc = app.extensions["xiancheng"]
     if live is None:
         return
     backend = LiveBackend(svc.backend, live, follow=live.primary is None)
-    svc.backend = backend
+    svc.backend = svc.live = backend
     if svc.cache is not None:   # entries of older versions can never be hit again: free them
-        live.on_publish.append(lambda _source: svc.cache.clear())
+        def forget(_source):
+            svc.cache.clear()
+            getattr(app.wsgi_app, "clear", lambda: None)()   # the response cache, if any
+        live.on_publish.append(forget)
     if live.primary is not None:
         gate = None
         if settings.shapes_file:

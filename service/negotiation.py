@@ -31,6 +31,13 @@ GRAPH_TYPES = {
     "application/n-quads": "nquads",
 }
 
+# other names for the format parameter, as clients send them (SPARQLWrapper adds format=rdf+xml,
+# json-ld or xml for a CONSTRUCT; xml and json then mean RDF/XML and JSON-LD)
+RESULT_ALIASES = {"srj": "json", "srx": "xml", "sparql-results+json": "json", "sparql-results+xml": "xml"}
+GRAPH_ALIASES = {"rdf+xml": "rdfxml", "xml": "rdfxml", "rdf": "rdfxml", "json-ld": "jsonld",
+                 "json": "jsonld", "ttl": "turtle", "nt": "ntriples", "n-triples": "ntriples",
+                 "nq": "nquads", "n-quads": "nquads"}
+
 
 def _table(form: str):
     if form in ("select", "ask"):
@@ -43,6 +50,7 @@ def choose(form: str, accept, format_param: str | None) -> Format:
     types, formats = _table(form)
     if format_param:
         key = format_param.lower()
+        key = (RESULT_ALIASES if form in ("select", "ask") else GRAPH_ALIASES).get(key, key)
         if key in formats:
             return formats[key]
         if key in types:

@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl
 from flask import Blueprint, Response, current_app, request
 from werkzeug.datastructures import MultiDict
 
+from .cache import RECORD
 from .core import QueryRequest
 from .errors import ApiError
 from .negotiation import GRAPH_TYPES, choose, media_type
@@ -40,6 +41,20 @@ def _strict_pairs(raw: bytes, where: str) -> MultiDict:
                        "query as UTF-8") from None
 
 
+def _body() -> bytes:
+    """The request body, refused (413) past ``max_body``. A chunked body (no Content-Length) is
+    read here up to one byte past the limit: some servers (granian) hand werkzeug a stream that
+    it would silently cut at the limit."""
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is not None or not request.environ.get("wsgi.input_terminated"):
+        return request.get_data(cache=True)  # werkzeug answers 413 past a declared length
+    data = request.environ["wsgi.input"].read(limit + 1)
+    if len(data) > limit:
+        raise ApiError(413, "Request Entity Too Large", f"the request body is larger than {limit} "
+                       "bytes (setting max_body)")
+    return data
+
+
 def protocol_params() -> tuple[MultiDict, str | None]:
     """The request's parameters and the query text (None when there is none)."""
     url = _strict_pairs(request.query_string, "query string")
@@ -48,7 +63,7 @@ def protocol_params() -> tuple[MultiDict, str | None]:
     elif request.method == "POST":
         ctype = request.mimetype
         if ctype == FORM:
-            form = _strict_pairs(request.get_data(cache=True), "request body")
+            form = _strict_pairs(_body(), "request body")
             params = MultiDict(list(url.items(multi=True)) + list(form.items(multi=True)))
             body_query = None
         elif ctype == DIRECT:
@@ -56,7 +71,7 @@ def protocol_params() -> tuple[MultiDict, str | None]:
             if charset not in ("utf-8", "utf8"):
                 raise ApiError(415, "Unsupported charset", f"send the query as UTF-8, not {charset}")
             try:
-                body_query = request.get_data(cache=True).decode("utf-8")
+                body_query = _body().decode("utf-8")
             except UnicodeDecodeError:
                 raise ApiError(400, "Invalid encoding", "the request body is not UTF-8") from None
             params = url
@@ -110,6 +125,17 @@ def language(params: MultiDict) -> str | None:
     return request.accept_languages.best_match(["zh", "en"])
 
 
+_BASE = re.compile(r"^https?://[A-Za-z0-9.\-]+(:[0-9]+)?(/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?$")
+
+
+def base_iri() -> str | None:
+    """The endpoint's URL, which relative IRIs in a query resolve against (built from the request
+    line and Host header, which werkzeug's ``base_url`` does slowly); None if it is not a plain
+    http(s) URL (a strange Host header): then relative IRIs are an error, as without a base."""
+    url = f"{request.scheme}://{request.host}{request.root_path}{request.environ.get('PATH_INFO', '')}"
+    return url if _BASE.match(url) else None
+
+
 def run_query(text: str, params: MultiDict, bindings: dict | None = None) -> Response:
     """Screen, negotiate, run (or take from the cache) and answer, with ETag revalidation."""
     svc = service()
@@ -117,9 +143,13 @@ def run_query(text: str, params: MultiDict, bindings: dict | None = None) -> Res
     fmt = choose(screened.form, request.accept_mimetypes, params.get("format"))
     query = QueryRequest(text, fmt, _boolean(params, "inference", True),
                          _graphs(params, "default-graph-uri"), _graphs(params, "named-graph-uri"),
-                         bindings, language(params))
+                         bindings, language(params), base_iri())
     entry = svc.execute(query, screened.form,
                         bool(screened.from_graphs or screened.from_named_graphs))
+    if svc.cache is not None and request.method == "GET":
+        record = request.environ.get(RECORD)
+        if record is not None and svc.cache.holds(entry.etag):
+            record["key"] = entry.etag  # the ResponseCache may answer this request again
     etag = f'"{entry.etag}"'
     headers = {"ETag": etag, "Cache-Control": "no-cache", "Vary": "Accept, Accept-Language",
                "X-Data-Version": svc.version}

@@ -130,7 +130,9 @@ def page(browser):
     """A fresh page that records every request leaving 127.0.0.1 in ``page.external_requests``."""
     from urllib.parse import urlsplit
 
-    context = browser.new_context(locale="zh-CN")
+    # Playwright evaluates wait_for_function's strings with eval, which the pages' Content Security
+    # Policy forbids; tests/test_hardening_browser.py runs every page under the policy.
+    context = browser.new_context(locale="zh-CN", bypass_csp=True)
     page = context.new_page()
     page.external_requests = []
     page.console_errors = []
@@ -144,6 +146,87 @@ def page(browser):
     page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
     yield page
     context.close()
+
+
+# --- the on-disk and remote stores ---------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def ondisk_path(release, tmp_path_factory):
+    """An on-disk Oxigraph store (setting store_path) holding the session's release."""
+    from xiancheng.graph.ondisk import OnDiskStore
+
+    path = tmp_path_factory.mktemp("store")
+    OnDiskStore(path).load(release)
+    return path
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(release, tmp_path_factory):
+    """A real Oxigraph server on a free port, holding the session's release (pushed by the Graph
+    Store Protocol, as `xiancheng load` does)."""
+    from servers import start_oxigraph
+    from xiancheng.graph.push import push_release
+    from xiancheng.graph.remote import Endpoint
+
+    work = tmp_path_factory.mktemp("oxigraph-server")
+    server = start_oxigraph(work / "db", work / "server.log")
+    endpoint = Endpoint(server.url + "/query", server.url + "/update", server.url + "/store")
+    push_release(endpoint, release, batch=4000)
+    endpoint.close()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def ondisk_app(data_dir, release, ondisk_path):
+    """The service on the on-disk store (its own query worker)."""
+    from xiancheng.service import create_app
+
+    app = create_app(release=release, data_dir=data_dir, store_path=str(ondisk_path),
+                     query_workers=1, query_timeout=3.0, access_log=False)
+    yield app
+    app.extensions["xiancheng"].close()
+
+
+@pytest.fixture(scope="session")
+def remote_app(data_dir, release, oxigraph_server):
+    """The service on the remote Oxigraph server (no data of its own)."""
+    from xiancheng.service import create_app
+
+    app = create_app(release=release, data_dir=data_dir, query_timeout=3.0, access_log=False,
+                     remote_query_url=oxigraph_server.url + "/query")
+    yield app
+    app.extensions["xiancheng"].close()
+
+
+# --- the W3C protocol tests' dataset, served ---------------------------------------------------
+
+@pytest.fixture(scope="session")
+def w3c_server(tmp_path_factory):
+    """``xiancheng serve`` on a free port, holding every ``ut:graphData`` of the W3C SPARQL 1.1
+    Protocol manifest (data1.nt … as named graphs under the IRIs of their rdfs:label)."""
+    from servers import start_xiancheng
+    from w3c.manifest import protocol_graph_data
+    from xiancheng.graph.release import release_from_quads
+
+    data_dir = tmp_path_factory.mktemp("w3c-data")
+    release_from_quads(data_dir / "releases", protocol_graph_data())
+    server = start_xiancheng(data_dir, tmp_path_factory.mktemp("w3c-logs") / "server.log",
+                             query_timeout=5, query_workers=1)
+    yield server
+    server.stop()
+
+# --- synthetic data (bench/synthetic.py) -------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def synthetic_10k(tmp_path_factory):
+    """About 10k synthetic triples as an N-Quads file, and the generator's summary."""
+    if str(ROOT) not in sys.path:
+        sys.path.append(str(ROOT))  # bench/ is not installed
+    from bench import synthetic
+
+    path = tmp_path_factory.mktemp("synthetic") / "synthetic-10k.nq"
+    return path, synthetic.write(10_000, path)
 
 
 # --- writes (issue 7): a data directory, an app and a server that accept writes -----------------

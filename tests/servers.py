@@ -71,3 +71,18 @@ def start_xiancheng(data_dir: Path, log: Path, **settings) -> ServerProcess:
     env.update({f"XIANCHENG_{k.upper()}": str(v) for k, v in settings.items()})
     return start_server([sys.executable, "-m", "xiancheng", "serve"], port, log,
                         ready_path="/sparql?query=ASK%7B%7D", env=env)
+
+
+def oxigraph_command() -> str:
+    """The `oxigraph` server of the `oxigraph` package (a test dependency), beside this Python."""
+    import shutil
+
+    beside = Path(sys.executable).parent / "oxigraph"
+    return str(beside) if beside.exists() else (shutil.which("oxigraph") or "oxigraph")
+
+
+def start_oxigraph(location: Path, log: Path, port: int | None = None, *options: str) -> ServerProcess:
+    """A real Oxigraph server (`oxigraph serve`) on 127.0.0.1, persisting in ``location``."""
+    port = port or free_port()
+    return start_server([oxigraph_command(), "serve", "--location", str(location), "--bind",
+                         f"127.0.0.1:{port}", *options], port, log, ready_path="/query?query=ASK%7B%7D")

@@ -35,3 +35,21 @@ def test_settings_come_from_file_then_environment(tmp_path):
 def test_every_named_query_is_listed_by_the_service(client):
     listed = {q["name"] for q in client.get("/queries.json").get_json()["queries"]}
     assert listed == set(load_queries())
+
+
+def test_every_sparql_example_in_the_docs_runs(client):
+    import json
+    import re
+
+    for doc in sorted(DOCS.glob("*.md")):
+        blocks = re.findall(r"```sparql\n(.*?)```", doc.read_text(encoding="utf-8"), re.S)
+        if not blocks:
+            continue
+        prefixes = blocks[0] if blocks[0].lstrip().upper().startswith("PREFIX") and "SELECT" not in blocks[0].upper() else ""
+        for block in blocks:
+            if block is prefixes:
+                continue
+            response = client.post("/sparql", data={"query": prefixes + block},
+                                   headers={"Accept": "application/sparql-results+json"})
+            assert response.status_code == 200, f"{doc.name}: {block[:60]}… → {response.data[:200]}"
+            assert json.loads(response.data)["results"]["bindings"], f"{doc.name}: no rows for {block[:60]}…"

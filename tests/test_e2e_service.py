@@ -37,16 +37,16 @@ def test_a_slow_query_is_stopped_while_others_are_served(live_server):
 
     def run_slow():
         result["slow"] = _get(_query_url(live_server, slow))
+        result["slow done"] = time.monotonic()
 
     thread = threading.Thread(target=run_slow)
-    started = time.monotonic()
     thread.start()
     time.sleep(0.3)
     status, body = _get(_query_url(live_server, "ASK { ?s ?p ?o }"))
-    quick = time.monotonic() - started
+    quick_done = time.monotonic()
     assert status == 200 and json.loads(body)["boolean"] is True
-    assert quick < 2.5, "a normal query waited for the slow one"
-    thread.join(timeout=30)
+    thread.join(timeout=60)
+    assert quick_done < result["slow done"], "the normal query waited for the slow one"
     assert result["slow"][0] == 504
     assert "stopped" in json.loads(result["slow"][1])["error"]["detail"]
     assert _get(_query_url(live_server, "ASK {}"))[0] == 200

@@ -210,14 +210,30 @@ def _chunked(url: str, method: str, path: str, size: int, headers: dict) -> tupl
         sock.close()
 
 
-def test_chunked_uploads_larger_than_the_limit_get_413_from_the_real_server(live_server):
-    """Flask's development server silently truncated a chunked 5 MB body (DESIGN.md); waitress
-    must refuse it, not pass a part of it on."""
+@pytest.fixture(scope="module", params=["granian", "waitress"])
+def real_server(request, release, tmp_path_factory):
+    """A writable server of each kind ``serve`` offers for production, and a write token."""
+    from writable import start_writable, writable_data_dir
+
+    root = tmp_path_factory.mktemp(f"chunked-{request.param}")
+    data_dir, tokens = writable_data_dir(release, root / "data", {"big": "write"})
+    server = start_writable(data_dir, root / "server.log", server=request.param, query_budget=0)
+    yield server, tokens["big"]
+    server.stop()
+
+
+def test_chunked_uploads_larger_than_the_limit_get_413_from_the_real_server(real_server):
+    """Flask's development server silently truncated a chunked 5 MB body (DESIGN.md); the real
+    servers must refuse it, not pass a part of it on — and the store must not change."""
+    server, token = real_server
+    auth = {"Authorization": f"Bearer {token}"}
     for method, path, ctype in (("POST", "/sparql", "application/sparql-query"),
                                 ("PUT", "/store?graph=urn:test:big", "text/turtle"),
                                 ("POST", "/update", "application/sparql-update")):
-        status, body = _chunked(live_server.url, method, path, 5 * 1024 * 1024, {"Content-Type": ctype})
+        status, body = _chunked(server.url, method, path, 5 * 1024 * 1024, {"Content-Type": ctype, **auth})
         assert status == 413, (method, path, status, body[:200])
+    status, _ = _chunked(server.url, "GET", "/store?graph=urn:test:big", 0, {})
+    assert status == 404
 
 
 # --- the query budget ------------------------------------------------------------------------------

@@ -101,3 +101,15 @@ def test_the_canonical_check_notices_a_hand_edit(tmp_path):
     edited = tmp_path / "edited.ttl"
     edited.write_text((ONTOLOGY_DIR / "places.ttl").read_text() + "\n# a comment\n")
     assert non_canonical([edited]) == [edited]
+
+
+def test_every_term_the_data_uses_has_chinese_and_english_labels(built):
+    """Pages and the network name predicates and classes by their labels, reused W3C terms too."""
+    from rdflib.namespace import RDFS
+
+    ontology = load_ontology()
+    data = built.union([n for n in built.graphs if n != "ontology"])
+    used = {p for _, p, _ in data} | set(data.objects(None, RDF.type))
+    missing = sorted(str(t) for t in used
+                     if {lit.language for lit in ontology.objects(t, RDFS.label)} < {"zh", "en"})
+    assert not missing, f"terms without zh and en labels (add them to ontology/reused-terms.ttl): {missing}"

@@ -75,3 +75,21 @@ def test_a_build_error_writes_nothing(tmp_path, sources):
 def test_open_release_refuses_a_directory_that_is_not_one(tmp_path):
     with pytest.raises(FileNotFoundError, match="not a release"):
         open_release(tmp_path)
+
+
+def test_a_release_from_given_quads(tmp_path):
+    from xiancheng.graph.release import read_nquads, release_from_quads
+
+    quads = ('<http://example.org/a> <http://example.org/p> "县城"@zh <http://example.org/g/one> .\n'
+             '<http://example.org/b> <http://example.org/p> <http://example.org/a> <http://example.org/g/two> .\n'
+             '<http://example.org/c> <http://example.org/p> "x" <http://example.org/g/two> .\n')
+    release = release_from_quads(tmp_path / "releases", quads, graphs={"first": "http://example.org/g/one"})
+    assert current_release(tmp_path / "releases").id == release.id
+    assert release.graphs == {"first": {"iri": "http://example.org/g/one", "triples": 1},
+                              "two": {"iri": "http://example.org/g/two", "triples": 2}}
+    assert release.meta["conforms"] is None
+    assert sorted(read_nquads(release).decode().splitlines()) == sorted(quads.splitlines())
+    assert release_from_quads(tmp_path / "again", quads, graphs={"first": "http://example.org/g/one"}).id == release.id
+    with pytest.raises(ValueError, match="default graph"):
+        release_from_quads(tmp_path / "bad", '<http://example.org/a> <http://example.org/p> "x" .\n')
+    assert not (tmp_path / "bad").exists() or current_release(tmp_path / "bad") is None

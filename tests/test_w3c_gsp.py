@@ -23,7 +23,7 @@ from rdflib.namespace import RDF
 
 from writable import Client, start_writable, writable_data_dir
 
-W3C = Path(__file__).resolve().parent / "w3c"
+W3C = Path(__file__).resolve().parent / "w3c" / "sparql11"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
 CNT = Namespace("http://www.w3.org/2011/content#")
@@ -109,7 +109,7 @@ def load_tests(manifest: Path, keep=lambda name: True) -> list[W3CTest]:
 
 
 GSP_TESTS = load_tests(W3C / "graph-store-protocol" / "manifest.ttl")
-UPDATE_TESTS = load_tests(W3C / "protocol-update" / "manifest.ttl", lambda name: "update" in name)
+UPDATE_TESTS = load_tests(W3C / "protocol" / "manifest.ttl", lambda name: "update" in name)
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 """Durability: every acknowledged write survives ``kill -9`` of the server at any moment, and no
 reader ever sees half of a write.
 
-A real server (waitress) takes a stream of writes from a few client threads while a reader
+A real server (``xiancheng serve``, granian) takes a stream of writes from a few client threads while a reader
 checks, all along, that each write's two triples are there together or not at all. The server
 is killed with SIGKILL at a random moment, restarted on the same data directory, and so on; at
 the end every write that was answered 200 must be in the store, and still whole.
@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import http.client
 import itertools
-import os
 import random
 import signal
 import threading
 import time
+
+import psutil
 
 from writable import Client, start_writable, writable_data_dir
 
@@ -25,6 +26,19 @@ ROUNDS = 3
 def _write(i: int) -> str:
     return (f'INSERT DATA {{ GRAPH <urn:crash:log> {{ <urn:crash:w{i}> <urn:crash:n> {i} ; '
             f'<urn:crash:half> "second triple of {i}" }} }}')
+
+
+def kill_tree(pid: int) -> None:
+    """SIGKILL the server and every process it started (granian's worker, which holds the app and
+    the writer; the query workers; the parser), all at once, as a crash or the OOM killer would."""
+    parent = psutil.Process(pid)
+    processes = [parent, *parent.children(recursive=True)]
+    for process in processes:
+        try:
+            process.send_signal(signal.SIGKILL)
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(processes, timeout=10)
 
 
 WRITES_SEEN = """SELECT ?w (COUNT(?p) AS ?parts) WHERE { GRAPH <urn:crash:log> { ?w ?p ?o } } GROUP BY ?w"""
@@ -67,7 +81,7 @@ def test_acknowledged_writes_survive_kill_9(release, tmp_path):
         while not acknowledged_this_round and time.monotonic() < deadline:
             time.sleep(0.05)     # writes are flowing: now kill at a random moment
         time.sleep(rng.uniform(0.5, 2.5))
-        os.kill(server.process.pid, signal.SIGKILL)
+        kill_tree(server.process.pid)
         server.process.wait()
         stop.set()
         for t in threads:

@@ -177,3 +177,14 @@ def test_another_process_without_write_tokens_serves_what_was_written(write_app,
         assert client.post("/update", data="CLEAR ALL", headers={"Content-Type": UPDATE}).status_code == 403
     finally:
         close_app(follower)
+
+
+def test_the_change_log_query_in_the_docs_answers_after_a_write(write_app, write_client):
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "writes.md").read_text(encoding="utf-8")
+    query = re.search(r"```text\n(\s*PREFIX prov:.*?)```", text, re.S).group(1)
+    update(write_client, write_app, 'INSERT DATA { GRAPH <urn:test:doc> { <urn:test:d> <urn:test:p> 1 } }')
+    rows = write_client.post("/sparql", data={"query": query}).get_json()["results"]["bindings"]
+    assert rows and {"change", "who", "when", "request", "added", "removed"} <= set(rows[0])

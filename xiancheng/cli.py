@@ -15,6 +15,8 @@ import click
 from . import __version__
 from .settings import SETTINGS, load_settings
 
+ENGINES = ("auto", "standard", "fast")  # as xiancheng.graph.engines.ENGINES (imported lazily)
+
 
 def _settings(ctx: click.Context):
     return ctx.obj["settings"]
@@ -62,7 +64,7 @@ def _release(settings, echo=True):
     return release
 
 
-def _build(settings, sources, force):
+def _build(settings, sources, force, engine="auto"):
     from xiancheng.graph import BuildError
     from xiancheng.graph.build import SOURCES_DIR
     from xiancheng.graph.release import make_release
@@ -70,7 +72,7 @@ def _build(settings, sources, force):
     bar, step = _progress("building")
     try:
         release = make_release(settings.releases_dir, Path(sources) if sources else SOURCES_DIR,
-                               base=settings.base_iri, progress=step, force=force)
+                               base=settings.base_iri, progress=step, force=force, engine=engine)
     except BuildError as e:
         bar.close()
         raise click.ClickException(str(e)) from None
@@ -83,10 +85,13 @@ def _build(settings, sources, force):
 @click.option("--sources", type=click.Path(file_okay=False, exists=True),
               help="Directory of source files (default: the packaged graph/sources).")
 @click.option("--force", is_flag=True, help="Rebuild even if a release of these inputs exists.")
+@click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
+              help="Validate and reason with pyshacl and owlrl (standard), SPARQL on Oxigraph (fast), "
+                   "or by size (auto: fast above 50,000 triples).")
 @click.pass_context
-def build(ctx, sources, force):
+def build(ctx, sources, force, engine):
     """Build, validate and reason, and write a release."""
-    release = _build(_settings(ctx), sources, force)
+    release = _build(_settings(ctx), sources, force, engine)
     click.echo(f"release {release.id}: {release.triples} triples in {len(release.graphs)} graphs")
     click.echo(f"  {release.path}")
     for name, graph in release.graphs.items():
@@ -97,20 +102,28 @@ def build(ctx, sources, force):
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text",
               help="How to print the validation report.")
+@click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
+              help="pyshacl (standard), the shapes as SPARQL on Oxigraph (fast), or by size (auto: "
+                   "fast above 50,000 triples or 10 MB of files).")
 @click.pass_context
-def validate(ctx, files, fmt):
+def validate(ctx, files, fmt, engine):
     """Validate the sources (or RDF FILES) against the shapes.
 
     Exit code 0: conforms; 1: violations; 2: error (unreadable input or sources that cannot be built).
     """
     from xiancheng.graph import BuildError, build_dataset
     from xiancheng.graph.build import load_ontology
+    from xiancheng.graph.engines import choose, validate_built, validate_files
     from xiancheng.graph.formats import rdf_format
     from xiancheng.graph.validate import validate_dataset, validate_graph
     from rdflib import Dataset, Graph
 
     try:
-        if files:
+        size = sum(Path(name).stat().st_size for name in files) if files else None
+        built = None if files else build_dataset(base=_settings(ctx).base_iri)
+        if choose(engine, triples=built and len(built.dataset), size=size) == "fast":
+            result = validate_files(files) if files else validate_built(built)
+        elif files:
             data = Graph()
             for name in files:
                 fmt_ = rdf_format(Path(name).suffix.lstrip(".") or "turtle")
@@ -123,7 +136,7 @@ def validate(ctx, files, fmt):
                     data.parse(name, format=fmt_.rdflib)
             result = validate_graph(data, ontology=load_ontology())
         else:
-            result = validate_dataset(build_dataset(base=_settings(ctx).base_iri))
+            result = validate_dataset(built)
     except (BuildError, KeyError, OSError, SyntaxError, ValueError) as e:
         click.echo(f"error: {e}", err=True)
         ctx.exit(2)
@@ -248,12 +261,18 @@ def list_queries(as_json):
 @click.option("--format", "fmt", default="trig", show_default=True,
               help="trig, nquads, turtle, ntriples, rdfxml or jsonld (the last four merge all graphs).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: stdout).")
+@click.option("--all", "all_dir", type=click.Path(file_okay=False), metavar="DIR",
+              help="Write the whole set served at /dumps/ (TriG, N-Quads gzip, Turtle, JSON-LD, "
+                   "dumps.json, SHA256SUMS) into DIR instead.")
 @click.pass_context
-def dump(ctx, fmt, output):
-    """Write the current release in an RDF format."""
+def dump(ctx, fmt, output, all_dir):
+    """Write the current release in an RDF format (or, with --all DIR, every format)."""
     from xiancheng.graph.formats import rdf_format
     from xiancheng.graph.store import OxigraphStore
 
+    if all_dir:
+        _dump_all(_release(_settings(ctx)), Path(all_dir))
+        return
     try:
         fmt_ = rdf_format(fmt)
     except KeyError as e:
@@ -270,17 +289,34 @@ def dump(ctx, fmt, output):
         click.get_binary_stream("stdout").write(data)
 
 
+def _dump_all(release, directory: Path) -> None:
+    from xiancheng.graph.dumps import write_dumps
+
+    try:
+        manifest = write_dumps(release, directory)
+    except OSError as e:
+        raise click.ClickException(f"cannot write the dumps into {directory}: {e}") from None
+    click.echo(f"release {manifest['release']}: {manifest['triples']} triples", err=True)
+    for f in manifest["files"]:
+        click.echo(f"  {f['sha256']}  {f['bytes']:>9}  {directory / f['name']}", err=True)
+
+
 @main.command()
 @click.option("--host", help="Address to listen on (setting host).")
 @click.option("--port", type=int, help="Port to listen on (setting port).")
-@click.option("--server", type=click.Choice(["waitress", "gunicorn", "flask"]),
+@click.option("--server", type=click.Choice(["waitress", "gunicorn", "granian", "flask"]),
               help="WSGI server (setting server); flask is the development server.")
+@click.option("--store-path", type=click.Path(file_okay=False),
+              help="Serve from this on-disk Oxigraph store, loading the release once (setting store_path).")
 @click.pass_context
-def serve(ctx, host, port, server):
+def serve(ctx, host, port, server, store_path):
     """Serve the SPARQL endpoint, query page and named queries on the current release."""
     settings = _settings(ctx)
-    settings.update({k: v for k, v in (("host", host), ("port", port), ("server", server)) if v})
+    settings.update({k: v for k, v in (("host", host), ("port", port), ("server", server),
+                                       ("store_path", store_path)) if v})
     release = _release(settings)
+    if settings.store_path and not settings.remote_query_url:
+        _load_on_disk(settings.store_path, release)  # once, before any worker opens it
     from xiancheng.service.server import run_server
 
     click.echo(f"Serving release {release.id} at http://{settings.host}:{settings.port}/ "
@@ -301,7 +337,10 @@ def info(ctx):
 
     settings = _settings(ctx)
     for setting in SETTINGS:
-        click.echo(f"{setting.name:>10} = {settings[setting.name]}")
+        value = settings[setting.name]
+        if setting.name == "remote_password" and value:
+            value = "(set, not shown)"
+        click.echo(f"{setting.name:>10} = {value}")
     release = current_release(settings.releases_dir)
     if release is None:
         click.echo("release: none yet (run `xiancheng build`)")
@@ -309,6 +348,358 @@ def info(ctx):
     click.echo(f"release: {release.id} (created {release.meta['created']}), {release.triples} triples")
     for name, graph in release.graphs.items():
         click.echo(f"  {graph['triples']:>7}  {name}")
+    for line in _store_report(settings, release):
+        click.echo(line)
+
+
+# --- the network: exploration and exports (docs/exploration.md) ----------------------------------
+
+def _projection_options(command):
+    for option in reversed([
+        click.option("--inferred/--no-inferred", default=False, show_default=True,
+                     help="Add the inferred edges (part-of closure, inverses, participation)."),
+        click.option("--collapse/--no-collapse", default=True, show_default=True,
+                     help="Turn designations, observations, memberships and evidence into edges."),
+        click.option("--evidence/--no-evidence", default=False, show_default=True,
+                     help="Add provenance edges: entity —source→ document."),
+        click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON."),
+    ]):
+        command = option(command)
+    return command
+
+
+def _network_call(ctx, inferred, collapse, evidence, question):
+    """Run ``question(network, limits)`` on the current release's network; a bad question is a
+    clean error (exit 1)."""
+    from xiancheng.graph.network import NetworkError, Projection, network_for
+    from xiancheng.graph.network_explore import Limits
+
+    settings = _settings(ctx)
+    network = network_for(_release(settings), Projection(inferred, collapse, evidence))
+    limits = Limits(max_hops=settings.network_max_hops, max_paths=settings.network_max_paths,
+                    max_nodes=settings.network_max_nodes, max_edges=settings.network_max_edges,
+                    timeout=settings.network_timeout)
+    try:
+        return question(network, limits)
+    except NetworkError as e:
+        raise click.ClickException(str(e)) from None
+
+
+def _echo_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _who(entity: dict) -> str:
+    return f"{entity['label_zh']} · {entity['label_en']}  ({entity['type']})  {entity['id']}"
+
+
+@main.group("network")
+def network_group():
+    """Explore the graph as a network: neighbours, paths, rankings, communities, similarity."""
+
+
+@network_group.command("summary")
+@_projection_options
+@click.pass_context
+def network_summary(ctx, inferred, collapse, evidence, as_json):
+    """Nodes, edges, types and predicates of the network."""
+    data = _network_call(ctx, inferred, collapse, evidence, lambda net, _: net.describe())
+    if as_json:
+        return _echo_json(data)
+    click.echo(f"release {data['release']}: {data['nodes']} nodes, {data['edges']} edges")
+    for t in data["types"]:
+        click.echo(f"  {t['nodes']:>6}  {t['type']}  {t['label_zh']} / {t['label_en']}")
+    for p in data["predicates"]:
+        click.echo(f"  {p['edges']:>6}  {p['predicate']}  {p['label_zh']} / {p['label_en']}")
+
+
+@network_group.command("search")
+@click.argument("text")
+@click.option("--type", "types", multiple=True, help="Only entities of this type (repeatable).")
+@click.option("--limit", default=20, show_default=True)
+@_projection_options
+@click.pass_context
+def network_search(ctx, text, types, limit, inferred, collapse, evidence, as_json):
+    """Entities whose label, code or IRI contains TEXT."""
+    from xiancheng.graph.network_explore import search
+
+    found = _network_call(ctx, inferred, collapse, evidence,
+                          lambda net, _: search(net, text, list(types), limit))
+    if as_json:
+        return _echo_json(found)
+    for entity in found:
+        click.echo(_who(entity))
+
+
+@network_group.command("neighbours")
+@click.argument("entity")
+@click.option("--hops", default=1, show_default=True, help="How far to go.")
+@click.option("--type", "types", multiple=True, help="Keep only neighbours of this type (repeatable).")
+@click.option("--predicate", "predicates", multiple=True, help="Follow only this predicate (repeatable).")
+@click.option("--direction", type=click.Choice(["both", "out", "in"]), default="both", show_default=True)
+@_projection_options
+@click.pass_context
+def network_neighbours(ctx, entity, hops, types, predicates, direction, inferred, collapse, evidence,
+                       as_json):
+    """Neighbours of ENTITY (an IRI, /id/… path or division code) within --hops."""
+    from xiancheng.graph.network_explore import neighbours
+
+    data = _network_call(ctx, inferred, collapse, evidence, lambda net, lim: neighbours(
+        net, entity, hops, list(types), list(predicates), direction, lim))
+    if as_json:
+        return _echo_json(data)
+    click.echo(_who(data["focus"]))
+    for node in data["nodes"]:
+        click.echo(f"  {node['distance']}  {_who(node)}")
+    click.echo(f"({len(data['nodes'])} neighbours, {len(data['edges'])} edges"
+               + (", truncated)" if data["truncated"] else ")"))
+
+
+@network_group.command("paths")
+@click.argument("source")
+@click.argument("target")
+@click.option("-k", default=3, show_default=True, help="How many paths (shortest first).")
+@click.option("--max-hops", type=int, help="Longest path (setting network_max_hops).")
+@click.option("--predicate", "predicates", multiple=True, help="Follow only this predicate (repeatable).")
+@click.option("--lang", type=click.Choice(["zh", "en", "both"]), default="both", show_default=True)
+@_projection_options
+@click.pass_context
+def network_paths(ctx, source, target, k, max_hops, predicates, lang, inferred, collapse, evidence,
+                  as_json):
+    """The k shortest paths between SOURCE and TARGET, each step explained."""
+    from xiancheng.graph.network_explore import paths
+
+    data = _network_call(ctx, inferred, collapse, evidence, lambda net, lim: paths(
+        net, source, target, k, max_hops, list(predicates), lim))
+    if as_json:
+        return _echo_json(data)
+    if not data["paths"]:
+        click.echo(f"no path of at most {data['max_hops']} hops")
+    for i, path in enumerate(data["paths"], 1):
+        for language in (("zh", "en") if lang == "both" else (lang,)):
+            click.echo(f"{i}. {path['text_' + language]}")
+        for step in path["steps"]:
+            click.echo(f"     {step['text_' + ('zh' if lang == 'zh' else 'en')]}")
+    if not data["complete"]:
+        click.echo(data.get("reason", "incomplete"))
+
+
+@network_group.command("centrality")
+@click.option("--measure", type=click.Choice(["degree", "betweenness", "pagerank"]), default="degree",
+              show_default=True)
+@click.option("--type", "type_", help="Rank only entities of this type, e.g. xc:County.")
+@click.option("--neighbour-type", help="Degree: count only neighbours of this type.")
+@click.option("--limit", default=20, show_default=True)
+@_projection_options
+@click.pass_context
+def network_centrality(ctx, measure, type_, neighbour_type, limit, inferred, collapse, evidence, as_json):
+    """Entities ranked by degree, betweenness or PageRank."""
+    from xiancheng.graph.network_rank import centrality
+
+    data = _network_call(ctx, inferred, collapse, evidence, lambda net, lim: centrality(
+        net, measure, type_, neighbour_type, limit, lim))
+    if as_json:
+        return _echo_json(data)
+    for row in data["ranking"]:
+        score = row["score"] if isinstance(row["score"], int) else f"{row['score']:.4f}"
+        click.echo(f"{row['rank']:>4}  {score:>8}  {_who(row)}")
+
+
+@network_group.command("communities")
+@click.option("--method", type=click.Choice(["louvain", "components"]), default="louvain",
+              show_default=True)
+@click.option("--min-size", default=1, show_default=True)
+@click.option("--limit", default=20, show_default=True, help="How many groups.")
+@click.option("--members", default=10, show_default=True, help="Members listed per group.")
+@click.option("--seed", default=0, show_default=True, help="Seed of the Louvain method.")
+@_projection_options
+@click.pass_context
+def network_communities(ctx, method, min_size, limit, members, seed, inferred, collapse, evidence,
+                        as_json):
+    """Communities (Louvain) or connected components, with their members."""
+    from xiancheng.graph.network_rank import communities
+
+    data = _network_call(ctx, inferred, collapse, evidence, lambda net, lim: communities(
+        net, method, min_size, limit, members, 1.0, seed, lim))
+    if as_json:
+        return _echo_json(data)
+    click.echo(f"{data['count']} groups" + (f", modularity {data['modularity']:.3f}"
+                                             if "modularity" in data else ""))
+    for group in data["groups"]:
+        names = "、".join(m["label_zh"] for m in group["members"])
+        click.echo(f"{group['id']:>3}  {group['size']:>5}  {names}" + ("…" if group["truncated"] else ""))
+
+
+@network_group.command("similar")
+@click.argument("entity")
+@click.option("--type", "type_", help="Compare with entities of this type (default: ENTITY's type).")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(["programme", "classification", "industry"]),
+              help="What to compare (repeatable; default: all three).")
+@click.option("--limit", default=10, show_default=True)
+@click.option("--inferred/--no-inferred", default=False, show_default=True,
+              help="Add the inferred edges (programme participation).")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@click.pass_context
+def network_similar(ctx, entity, type_, kinds, limit, inferred, as_json):
+    """Entities like ENTITY by the programmes, classifications and industries they share."""
+    from xiancheng.graph.network_rank import similar
+
+    data = _network_call(ctx, inferred, True, False, lambda net, lim: similar(
+        net, entity, type_, limit, list(kinds) or None, lim))
+    if as_json:
+        return _echo_json(data)
+    click.echo(_who(data["focus"]))
+    for row in data["similar"]:
+        shared = "、".join(f["label_zh"] for f in row["shared"])
+        click.echo(f"  {row['score']:.3f}  {row['label_zh']} · {row['label_en']}  shares: {shared}")
+
+
+@main.command("export")
+@click.argument("fmt", metavar="FORMAT")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: stdout).")
+@click.option("--focus", help="Only the subgraph around this entity (IRI, /id/… path or code).")
+@click.option("--radius", default=1, show_default=True, help="Hops around --focus.")
+@click.option("--type", "types", multiple=True, help="With --focus: keep only this type (repeatable).")
+@click.option("--predicate", "predicates", multiple=True, help="With --focus: only this predicate (repeatable).")
+@click.option("--inferred/--no-inferred", default=False, show_default=True, help="Add the inferred edges.")
+@click.option("--collapse/--no-collapse", default=True, show_default=True,
+              help="Turn designations, observations, memberships and evidence into edges.")
+@click.option("--evidence/--no-evidence", default=False, show_default=True, help="Add provenance edges.")
+@click.pass_context
+def export_network(ctx, fmt, output, focus, radius, types, predicates, inferred, collapse, evidence):
+    """Write the network (or a --focus subgraph) as FORMAT: graphml, gexf, cytoscape, node-link
+    or dot."""
+    from xiancheng.graph.exports import export, export_format
+    from xiancheng.graph.network_explore import subgraph
+
+    try:
+        chosen = export_format(fmt)
+    except KeyError as e:
+        raise click.UsageError(e.args[0]) from None
+    if (types or predicates) and not focus:
+        raise click.UsageError("--type and --predicate apply around a --focus")
+
+    def write(net, lim):
+        graph = subgraph(net, focus, radius, list(types), list(predicates), lim) if focus else net.graph
+        return export(graph, chosen)
+    data = _network_call(ctx, inferred, collapse, evidence, write)
+    if output:
+        Path(output).write_bytes(data)
+    else:
+        click.echo(data, nl=False)
+
+
+def _store_report(settings, release) -> list[str]:
+    """What `info` says about the store the service would query."""
+    if settings.remote_query_url:
+        from xiancheng.graph.remote import (RemoteStore, RemoteStoreError, check_release,
+                                            endpoint_from_settings)
+
+        endpoint = endpoint_from_settings(settings)
+        try:
+            store = RemoteStore(endpoint)
+            counts, problems = store.counts(), check_release(store, release)
+        except RemoteStoreError as e:
+            return [f"store: remote at {settings.remote_query_url}: {e}"]
+        finally:
+            endpoint.close()
+        state = f"holds release {release.id}" if not problems else "does not hold the current release"
+        lines = [f"store: remote at {settings.remote_query_url}, {state}, "
+                 f"{sum(counts.values())} triples in {len(counts)} graphs"]
+        return lines + [f"  {p}" for p in problems]
+    if settings.store_path:
+        from xiancheng.graph.ondisk import OnDiskStore
+
+        build = OnDiskStore(settings.store_path).current()
+        if build is None:
+            return [f"store: on disk at {settings.store_path}, empty (run `xiancheng load`)"]
+        state = ("holds the current release" if build.release_id == release.id else
+                 "holds an older release (run `xiancheng load`)")
+        return [f"store: on disk at {build.location}, {state} {build.release_id} (loaded "
+                f"{build.meta['loaded']} in {build.meta['load_seconds']} s), "
+                f"{build.meta['triples']} triples, {build.size_bytes()} bytes"]
+    return [f"store: in memory (each query worker loads {release.file('nquads')})"]
+
+
+def _load_on_disk(path, release) -> None:
+    import time
+
+    from xiancheng.graph.ondisk import OnDiskStore
+
+    started = time.perf_counter()
+    build = OnDiskStore(path).load(release)  # waits while another process loads it
+    if not build.fresh:
+        click.echo(f"{path} holds release {release.id}", err=True)
+        return
+    click.echo(f"loaded release {release.id} into {build.location} in "
+               f"{time.perf_counter() - started:.1f} s ({build.meta['triples']} triples, "
+               f"{build.size_bytes()} bytes)", err=True)
+
+
+@main.command()
+@click.option("--store-path", type=click.Path(file_okay=False),
+              help="Load into this on-disk Oxigraph store (setting store_path).")
+@click.option("--graph-store", "graph_store_url",
+              help="Graph Store Protocol URL of a remote store (setting remote_graph_store_url).")
+@click.option("--update-url", help="SPARQL update URL of a remote store (setting remote_update_url).")
+@click.option("--query-url", help="Query URL of the remote store, to check what it holds after "
+              "the load (setting remote_query_url).")
+@click.option("--method", type=click.Choice(["gsp", "update"]),
+              help="Graph Store Protocol or SPARQL Update (default: gsp when there is a Graph Store URL).")
+@click.option("--batch", type=int, help="Triples per request (setting load_batch).")
+@click.pass_context
+def load(ctx, store_path, graph_store_url, update_url, query_url, method, batch):
+    """Load the current release into the on-disk store, or push it to a remote SPARQL store."""
+    import time
+
+    settings = _settings(ctx)
+    settings.update({k: v for k, v in (("remote_graph_store_url", graph_store_url),
+                                       ("remote_update_url", update_url),
+                                       ("remote_query_url", query_url),
+                                       ("load_batch", batch)) if v})
+    remote = bool(settings.remote_graph_store_url or settings.remote_update_url)
+    if store_path or (settings.store_path and not remote):
+        _load_on_disk(store_path or settings.store_path, _release(settings))
+        return
+    if not remote:
+        raise click.UsageError("say where to load: --store-path DIR, or a remote store's "
+                               "--graph-store URL or --update-url URL")
+    if method == "gsp" and not settings.remote_graph_store_url:
+        raise click.UsageError("--method gsp needs --graph-store URL (setting remote_graph_store_url)")
+    if method == "update" and not settings.remote_update_url:
+        raise click.UsageError("--method update needs --update-url URL (setting remote_update_url)")
+    from tqdm import tqdm
+
+    from xiancheng.graph.push import push_release
+    from xiancheng.graph.remote import (Endpoint, RemoteStore, RemoteStoreError, check_release)
+
+    release = _release(settings)
+    endpoint = Endpoint(settings.remote_query_url or "", settings.remote_update_url,
+                        settings.remote_graph_store_url, settings.remote_user,
+                        settings.remote_password, connect_timeout=settings.remote_connect_timeout,
+                        timeout=600.0)
+    bar = tqdm(total=release.triples, unit="triple", unit_scale=True, desc="loading",
+               disable=not sys.stderr.isatty())
+    started = time.perf_counter()
+    try:
+        used = push_release(endpoint, release, method=method, batch=settings.load_batch,
+                            progress=bar.update)
+        bar.close()
+        seconds = time.perf_counter() - started
+        target = settings.remote_graph_store_url if used == "gsp" else settings.remote_update_url
+        click.echo(f"pushed release {release.id} ({release.triples} triples in "
+                   f"{len(release.graphs)} graphs) to {target} in {seconds:.1f} s "
+                   f"({release.triples / max(seconds, 1e-9):,.0f} triples/s)")
+        if settings.remote_query_url:
+            problems = check_release(RemoteStore(endpoint), release)
+            if problems:
+                raise click.ClickException("the store does not hold what was sent: " + "; ".join(problems))
+            click.echo(f"checked: {settings.remote_query_url} holds release {release.id}")
+    except (RemoteStoreError, ValueError) as e:
+        bar.close()
+        raise click.ClickException(str(e)) from None
+    finally:
+        endpoint.close()
 
 
 @main.group()
