@@ -159,6 +159,8 @@ def screen_rdf(data: bytes, fmt: Format, max_bytes: int, max_depth: int) -> None
             document = json.loads(text)
         except ValueError as e:
             raise ParseFailed(f"the JSON-LD is not valid JSON: {e}") from None
+        if not isinstance(document, (dict, list)):
+            raise ParseFailed("a JSON-LD document is a JSON object or array")
         remote = _remote_contexts(document)
         if remote:
             raise UnsafeInput(f"the JSON-LD refers to a remote context ({remote[0]}); the server "

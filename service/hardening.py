@@ -30,13 +30,27 @@ SPARQL_PARAMETERS = {"query", "update", "default-graph-uri", "named-graph-uri", 
                      "lang", "download", "output", "results"}
 KNOWN_PARAMETERS = {
     "sparql.sparql": SPARQL_PARAMETERS,
-    "named.index": {"format"},
-    "named.index_json": {"format"},
-    "ui.index": set(),
+    "named.index": {"format", "lang"},
+    "named.index_json": {"format", "lang"},
+    "ui.index": {"lang"},
     "update.update": {"update", "using-graph-uri", "using-named-graph-uri"},
     "store_protocol.store": {"graph", "default", "format"},
     "apidoc.openapi": set(),
+    # the linked-data pages (lang: the language switch of every page) and operations
+    "resources.dereference": {"lang"},
+    "browse.index": {"lang", "format"},
+    "browse.listing": {"lang", "format", "page", "within"},
+    "search.search_json": {"q", "limit", "type", "lang"},
+    "search.search_page": {"q", "limit", "type", "lang"},
+    "dumps.index": {"lang"},
+    "dumps.download": set(),
+    "dataset.dataset": {"lang"},
+    "dataset.well_known_void": set(),
+    "ops.live": set(),
+    "ops.ready": set(),
+    "ops.metrics": set(),
 }
+# The network API (service/explore.py) checks its own parameters, as named queries do.
 JSON_TYPES = ("application/json", "application/ld+json", "application/sparql-results+json")
 
 

@@ -54,6 +54,12 @@ def test_api_answers_say_nosniff_without_a_page_policy(client):
     ("/store?default&grpah=urn:x", "grpah"),
     ("/?q=1", "q"),
     ("/openapi.json?v=2", "v"),
+    ("/search.json?q=fen&sort=x", "sort"),
+    ("/browse/?pg=2", "pg"),
+    ("/id/division/141182?lng=en", "lng"),
+    ("/dumps/?x=1", "x"),
+    ("/health?verbose=1", "verbose"),
+    ("/network/search?q=fen&foo=1", "foo"),
 ])
 def test_unknown_parameters_are_named_in_a_400(client, path, name):
     r = client.get(path)
