@@ -11,8 +11,8 @@ server process tree, and at the end checks that every write that was answered 20
 store. It prints a table and exits non-zero if any request failed, any acknowledged write is
 missing, or memory grew more than 10% from the middle third of the run to the last.
 
-Exploration calls are included if the server offers them (its OpenAPI document lists /explore or
-/api paths); the main branch does not have them yet.
+Resource pages, search and the network API (exploration) are included where the server offers
+them (each candidate URL is tried once before the run).
 """
 
 from __future__ import annotations
@@ -62,6 +62,23 @@ NAMED = [("county-profile", {"county": "{code}"}), ("sponge-city-counties", {}),
          ("provincial-specialty-towns", {}), ("indicators", {})]
 
 
+FENYANG = "https%3A%2F%2Fkg.xiancheng.example%2Fid%2Fdivision%2F141182"
+# pages and exploration calls, where the server offers them (issues 4 and 5)
+CANDIDATE_PAGES = ["/", "/queries", "/sparql", "/id/division/141182", "/search?q=%E6%B1%BE%E9%98%B3",
+                   "/browse/", "/explore"]
+CANDIDATE_EXPLORATION = ["/network/search?q=%E6%B1%BE%E9%98%B3", f"/network/neighbours?iri={FENYANG}",
+                         f"/network/entity?iri={FENYANG}", "/network/centrality?limit=10"]
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": "text/html,application/json"}),
+                                    timeout=60) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -91,18 +108,19 @@ class KGUser(HttpUser):
 
     @task(2)
     def page_view(self):
-        path = random.choice(["/", "/queries", "/sparql"])
-        self.client.get(path, headers={"Accept": "text/html"}, name="page " + path)
+        path = random.choice(STATE["pages"])
+        self.client.get(path, headers={"Accept": "text/html"}, name="page " + path.split("?")[0])
 
     @task(1)
     def graph_read(self):
         self.client.get("/store", params={"graph": "https://kg.xiancheng.example/graph/figures"},
                         headers={"Accept": "application/n-triples"}, name="/store GET")
 
-    @task(1)
+    @task(2)
     def explore(self):
-        for path in STATE.get("explore", [])[:1]:
-            self.client.get(path, name="exploration " + path)
+        if STATE["explore"]:
+            path = random.choice(STATE["explore"])
+            self.client.get(path, name="exploration " + path.split("?")[0])
 
     @task(1)
     def write(self):
@@ -168,8 +186,8 @@ def main() -> int:
     port = free_port()
     server = start_server(data_dir, port, work / "server.log")
     url = f"http://127.0.0.1:{port}"
-    document = json.load(urllib.request.urlopen(url + "/openapi.json"))
-    STATE["explore"] = [p for p in document["paths"] if p.startswith(("/explore", "/api/")) and "{" not in p]
+    STATE["pages"] = [p for p in CANDIDATE_PAGES if _answers(url + p)]
+    STATE["explore"] = [p for p in CANDIDATE_EXPLORATION if _answers(url + p)]
 
     samples: list[tuple[float, int]] = []
     stop = threading.Event()
@@ -202,7 +220,7 @@ def main() -> int:
     server.wait(timeout=30)
 
     total = env.stats.total
-    print(f"\nload test: {args.users} clients for {elapsed:.0f} s against {url} (waitress, 2 query workers)")
+    print(f"\nload test: {args.users} clients for {elapsed:.0f} s against {url} (granian, 2 query workers)")
     print(f"{'request':<28}{'count':>8}{'fail':>6}{'rps':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
     for (name, method), entry in sorted(env.stats.entries.items()):
         print(f"{name:<28}{entry.num_requests:>8}{entry.num_failures:>6}{entry.num_requests / elapsed:>8.1f}"
@@ -223,7 +241,7 @@ def main() -> int:
           f"middle third {sum(middle) / len(middle):.0f} MB, last third {sum(last) / len(last):.0f} MB "
           f"({growth:+.1%}), max {max(rss for _, rss in samples) / 2**20:.0f} MB ({len(samples)} samples every 5 s)")
     print(f"writes: {len(ACKNOWLEDGED)} acknowledged, {len(ACKNOWLEDGED) - len(missing)} present afterwards, "
-          f"{len(missing)} missing; exploration paths: {STATE['explore'] or 'none offered'}")
+          f"{len(missing)} missing; pages: {len(STATE['pages'])}, exploration calls: {len(STATE['explore'])}")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     else:

@@ -1,21 +1,21 @@
 """``/search?q=`` over labels in Chinese, pinyin and English, with a JSON twin (``/search.json``)
 that also feeds the typeahead box of every page. The index (graph.search) is built from the graph
-once per data version."""
+once per data version (after a write, in the background: see search_index)."""
 
 from __future__ import annotations
 
 import threading
 
-from flask import Blueprint, jsonify, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 
 from xiancheng.graph.namespaces import XC
 from xiancheng.graph.search import SearchIndex
 
 from . import i18n
-from .pagecache import cached_view
+from .pagecache import cached_view, not_current
 from .describe import graph_iri
 from .errors import ApiError
-from .reader import curie, memo, path_for_iri, select, service
+from .reader import curie, path_for_iri, select, service
 
 bp = Blueprint("search", __name__)
 
@@ -65,10 +65,38 @@ def build_index() -> SearchIndex:
 
 
 def search_index() -> SearchIndex:
-    def compute():
+    """The index of the current data version. After a write (a new version) the previous index is
+    served while the new one is built in the background — a rebuild takes seconds, and with writes
+    coming every second searches would otherwise wait on rebuilds all the time."""
+    app = current_app._get_current_object()
+    state = app.extensions.setdefault("xiancheng.search", {"index": None, "version": None, "building": False})
+    version = service().version
+    if state["version"] == version:
+        return state["index"]
+    if state["index"] is None:
         with _build_lock:
-            return build_index()
-    return memo("search-index", compute)
+            if state["version"] != version:
+                state["index"], state["version"] = build_index(), version
+        return state["index"]
+    with _build_lock:
+        start, state["building"] = not state["building"], True
+    if start:
+        threading.Thread(target=_rebuild, args=(app, state), daemon=True, name="search-index").start()
+    not_current()
+    return state["index"]
+
+
+def _rebuild(app, state) -> None:
+    """One rebuild at a time; a search after a later write starts the next."""
+    try:
+        with app.app_context():
+            version = service().version
+            index = build_index()
+            with _build_lock:
+                state["index"], state["version"] = index, version
+    finally:
+        with _build_lock:
+            state["building"] = False
 
 
 def _hit_json(hit, lang: str) -> dict:

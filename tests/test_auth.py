@@ -111,3 +111,15 @@ def test_a_broken_tokens_file_keeps_the_tokens_that_were_read(tmp_path):
     assert tokens.identify(token).name == "alice"
     path.write_text(path.read_text() + "\n[[token]\nname = \n")   # a bad edit
     assert tokens.identify(token).name == "alice" and tokens.writers_configured()
+
+
+def test_info_says_whether_writes_are_on(tmp_path, release):
+    import shutil
+
+    runner = CliRunner()
+    args = ["--data-dir", str(tmp_path)]
+    shutil.copytree(release.path, tmp_path / "releases" / release.path.name)
+    (tmp_path / "releases" / "current").write_text(release.id + "\n")
+    assert "writes off (no write token)" in runner.invoke(main, args + ["info"]).output
+    runner.invoke(main, args + ["token", "create", "dora", "--role", "write"])
+    assert "writable store: none yet; writes on" in runner.invoke(main, args + ["info"]).output

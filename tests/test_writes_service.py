@@ -188,3 +188,21 @@ def test_the_change_log_query_in_the_docs_answers_after_a_write(write_app, write
     update(write_client, write_app, 'INSERT DATA { GRAPH <urn:test:doc> { <urn:test:d> <urn:test:p> 1 } }')
     rows = write_client.post("/sparql", data={"query": query}).get_json()["results"]["bindings"]
     assert rows and {"change", "who", "when", "request", "added", "removed"} <= set(rows[0])
+
+
+def test_search_finds_what_was_written_without_waiting_on_rebuilds(write_app, write_client):
+    import time
+
+    write_client.get("/search.json", query_string={"q": "汾阳"})     # an index exists
+    r = update(write_client, write_app, 'PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> '
+               'INSERT DATA { GRAPH <urn:test:search> { <urn:test:town> rdfs:label "蓝天测试镇"@zh } }')
+    assert r.status_code == 200
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        hits = write_client.get("/search.json", query_string={"q": "蓝天测试"}).get_json()["results"]
+        assert time.monotonic() - started < 5, "a search waited for the index to be rebuilt"
+        if any(h["iri"] == "urn:test:town" for h in hits):
+            return
+        time.sleep(0.2)
+    raise AssertionError("the written label never became searchable")

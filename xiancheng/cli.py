@@ -350,6 +350,17 @@ def info(ctx):
         click.echo(f"  {graph['triples']:>7}  {name}")
     for line in _store_report(settings, release):
         click.echo(line)
+    from xiancheng.graph.livestore import LiveStore
+    from xiancheng.service.auth import Tokens, tokens_path
+
+    live = Path(settings.data_dir) / "live"
+    writes = "on" if Tokens(tokens_path(settings)).writers_configured() else "off (no write token)"
+    if LiveStore.exists(live):
+        store = LiveStore(live).open_reader()
+        click.echo(f"writable store: {live}, version {store.version} (from release {store.meta['seed']}); "
+                   f"writes {writes}")
+    else:
+        click.echo(f"writable store: none yet; writes {writes}")
 
 
 # --- the network: exploration and exports (docs/exploration.md) ----------------------------------
