@@ -1,4 +1,6 @@
-"""The SPARQL 1.1 Graph Store HTTP Protocol at /store (indirect graph identification).
+"""The SPARQL 1.1 Graph Store HTTP Protocol at /store, with indirect graph identification
+(``/store?graph=IRI``) and direct identification (``/store/<path>``: the request's own URL, without
+its query string, is the graph's IRI — e.g. ``PUT http://host/store/notes/1.ttl``).
 
 * ``GET|HEAD /store?graph=IRI`` (or ``?default``): the graph, in any RDF format by ``Accept`` or
   ``format=`` — for everyone; 404 if there is no such graph.
@@ -127,11 +129,27 @@ def _document(writer, base: str) -> bytes:
 @bp.route("/store", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
 def store():
     params = _strict_pairs(request.query_string, "query string")
+    return _handle(_target(params, request.method), params)
+
+
+@bp.route("/store/<path:name>", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
+def store_direct(name: str):
+    """Direct graph identification: this URL is the graph's IRI."""
+    params = _strict_pairs(request.query_string, "query string")
+    if "graph" in params or "default" in params:
+        raise ApiError(400, "Two targets", f"{request.path} names its graph by its URL already: "
+                       "leave out graph= and default, or send them to /store")
+    try:
+        graph = ox.NamedNode(request.base_url).value
+    except ValueError as e:
+        raise ApiError(400, "Invalid graph IRI", f"{request.base_url!r} is not a valid IRI ({e})") from None
+    return _handle(graph, params)
+
+
+def _handle(graph: str | None, params) -> Response:
     if request.method in ("GET", "HEAD"):
-        graph = _target(params, request.method)
         return _get(graph, params)
     writer, agent = require_writer()
-    graph = _target(params, request.method)
     if request.method == "DELETE":
         call = lambda: writer.delete_graph(graph, agent)  # noqa: E731
     else:

@@ -4,6 +4,7 @@ read-your-writes, and the data version that every write changes."""
 from __future__ import annotations
 
 import json
+import re
 
 from rdflib import Graph, URIRef
 
@@ -155,7 +156,8 @@ def test_the_write_endpoints_and_verbs_are_documented(write_app):
     documented = set(openapi_document()["paths"])
     for rule in write_app.url_map.iter_rules():
         if rule.endpoint.split(".")[0] in ("update", "store_protocol", "apidoc"):
-            assert rule.rule in documented, f"{rule.rule} is not in service/openapi.yaml"
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+            assert path in documented, f"{path} is not in service/openapi.yaml"
 
 
 def test_another_process_without_write_tokens_serves_what_was_written(write_app, write_client, writable, tmp_path):
@@ -206,3 +208,16 @@ def test_search_finds_what_was_written_without_waiting_on_rebuilds(write_app, wr
             return
         time.sleep(0.2)
     raise AssertionError("the written label never became searchable")
+
+
+def test_a_graph_named_by_its_store_url(write_app, write_client):
+    body = "<urn:test:direct> <http://www.w3.org/2000/01/rdf-schema#label> \"direct\"@en ."
+    headers = {"Content-Type": "application/n-triples", **auth(write_app, "alice")}
+    assert write_client.put("/store/notes/1.nt", data=body, headers=headers).status_code == 201
+    assert ask(write_client, "ASK { GRAPH <http://localhost/store/notes/1.nt> { <urn:test:direct> ?p ?o } }")
+    got = write_client.get("/store/notes/1.nt", headers={"Accept": "application/n-triples"})
+    assert got.status_code == 200 and b"urn:test:direct" in got.data
+    both = write_client.get("/store/notes/1.nt", query_string={"graph": "urn:test:x"})
+    assert both.status_code == 400 and "names its graph by its URL" in both.get_data(as_text=True)
+    assert write_client.delete("/store/notes/1.nt", headers=auth(write_app, "alice")).status_code == 204
+    assert write_client.get("/store/notes/1.nt").status_code == 404
