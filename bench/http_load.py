@@ -295,6 +295,51 @@ def full_pass(peer: Peer, workload: Workload, concurrency: int) -> Run:
                (peer.cpu_seconds() - before) / wall, 0.0, {"full_pass": len(queries)})
 
 
+def http_benchmark(data: Path, inferred: Path, base: str, queries: list[dict], *,
+                   concurrency: tuple[int, ...] = (8, 32), seconds: float = 10.0,
+                   workdir: Path) -> list[dict]:
+    """The HTTP part of the scale suite (bench/suite.py): this service, Oxigraph server and
+    rdflib-endpoint holding ``data`` (N-Quads) and ``inferred`` (N-Triples, loaded into the graph
+    ``{base}graph/inferred``), driven with the competency queries (``queries``: name, sparql) at each
+    concurrency, repeated (``mix``) and made unique (``mix-unique``). One dict per server, workload
+    and concurrency (see the hook's docstring in bench/suite.py). rdflib-endpoint is left out above
+    200k triples: it needs minutes per competency query there and gigabytes to load."""
+    from xiancheng.graph.release import release_from_quads
+
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    inferred_graph = f"<{base}graph/inferred>"
+    quads = Path(data).read_bytes()
+    extra = b"".join(line.rstrip(b" .\n") + b" " + inferred_graph.encode() + b" .\n"
+                     for line in Path(inferred).read_bytes().splitlines() if line.strip())
+    release = release_from_quads(workdir / "data" / "releases", quads + extra,
+                                 {"inferred": f"{base}graph/inferred"}, base=base)
+    names = ["xiancheng", "oxigraph"]
+    if release.triples <= 200_000:
+        names.append("rdflib-endpoint")
+    peers = start_peers(release, names, workdir, {"XIANCHENG_HTTP_WORKERS": "2",
+                                                  "XIANCHENG_ACCESS_LOG": "false"})
+    try:
+        texts = {q["name"]: q["sparql"] for q in queries}
+        rows = []
+        for unique in (False, True):
+            workload = Workload("mix-unique" if unique else "mix", texts, unique)
+            problems = check_answers(peers, workload, {})
+            if problems:
+                raise RuntimeError("the servers disagree: " + "; ".join(problems))
+            for c in concurrency:
+                for peer in peers:
+                    run = measure(peer, workload, c, seconds, workdir)
+                    rows.append({"server": {"oxigraph": "oxigraph serve"}.get(peer.name, peer.name),
+                                 "workload": workload.name, "concurrency": c,
+                                 "requests": round(run.rps * seconds), "errors": run.errors,
+                                 "throughput": run.rps, "p50_ms": run.p50_ms, "p99_ms": run.p99_ms})
+        return rows
+    finally:
+        for peer in peers:
+            peer.server.stop()
+
+
 def in_process_p50(store, query: str, seconds: float) -> float:
     """p50 in ms of running ``query`` (made unique each time) on pyoxigraph and writing JSON."""
     import pyoxigraph as ox

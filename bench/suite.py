@@ -28,6 +28,7 @@ import importlib
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -97,7 +98,7 @@ def http_benchmark(data: Path, inferred: Path, base: str, queries: list[dict], *
     """HTTP throughput and latency against this service, rdflib-endpoint and ``oxigraph serve``
     holding the same data — the hook for issue 3's load generator.
 
-    ``bench/http.py`` provides it by defining a function of this same signature:
+    ``bench/http_load.py`` (issue 3's load generator) provides it, with this same signature:
 
     * ``data``: the N-Quads file; ``inferred``: its inferred graph as N-Triples, to be loaded into
       the graph ``{base}graph/inferred`` (every server must hold both);
@@ -111,23 +112,24 @@ def http_benchmark(data: Path, inferred: Path, base: str, queries: list[dict], *
     per second, "p50_ms": float, "p99_ms": float}. Here: those rows, or why it did not run.
     """
     try:
-        module = importlib.import_module("bench.http")
+        module = importlib.import_module("bench.http_load")
     except ModuleNotFoundError as e:
-        if e.name not in ("bench.http",):
-            return f"not run (bench/http.py needs {e.name})"
-        return "not run (bench/http.py is not in this checkout)"
-    if not hasattr(module, "http_benchmark"):
-        return "not run (bench/http.py has no http_benchmark function)"
+        return f"not run (bench/http_load.py needs {e.name}: pip install -e '.[bench]')"
+    if shutil.which("wrk") is None:
+        return "not run (bench/http_load.py needs Debian's wrk: make system-deps)"
     return module.http_benchmark(data, inferred, base, queries, concurrency=concurrency,
                                  seconds=seconds, workdir=workdir)
 
 
 def queries_for_http(summary: dict) -> list[dict]:
+    """The competency queries for HTTP peers: parameters bound by a trailing VALUES clause (as
+    bench/http_load.py does), so that every server runs the same text."""
+    from bench.http_load import with_values
     from bench.measure import adapted_queries
 
-    return [{"name": name, "sparql": sparql,
+    return [{"name": name, "sparql": with_values(sparql, bindings),
              "params": {k: summary["params"][k] for k in summary["params"] if f"?{k}" in sparql}}
-            for name, sparql, _ in adapted_queries(summary["base"], summary["params"])]
+            for name, sparql, bindings in adapted_queries(summary["base"], summary["params"])]
 
 
 # --- tables ----------------------------------------------------------------------------------------
@@ -247,16 +249,17 @@ def http_table(results: dict) -> str:
         if isinstance(rows, str):
             out.append(f"- {scale}: {rows}")
             continue
-        by = {(r["server"], r["concurrency"]): r for r in rows}
+        by = {(r.get("workload"), r["server"], r["concurrency"]): r for r in rows}
         lines = []
         for r in rows:
-            peer = lambda name: by.get((name, r["concurrency"]), {}).get("throughput")  # noqa: E731
-            lines.append([scale, r["server"], r["concurrency"], r["requests"], r["errors"],
-                          f"{r['throughput']:.0f}", f"{r['p50_ms']:.1f}", f"{r['p99_ms']:.1f}",
-                          ratio(r["throughput"], peer("rdflib-endpoint")),
+            def peer(name, r=r):
+                return by.get((r.get("workload"), name, r["concurrency"]), {}).get("throughput")
+            lines.append([scale, r.get("workload", ""), r["server"], r["concurrency"], r["requests"],
+                          r["errors"], f"{r['throughput']:.0f}", f"{r['p50_ms']:.1f}",
+                          f"{r['p99_ms']:.1f}", ratio(r["throughput"], peer("rdflib-endpoint")),
                           ratio(r["throughput"], peer("oxigraph serve"))])
-        out.append(table(["scale", "server", "concurrency", "requests", "errors", "req/s", "p50 ms",
-                          "p99 ms", "÷ rdflib-endpoint", "÷ oxigraph serve"], lines))
+        out.append(table(["scale", "workload", "server", "concurrency", "requests", "errors", "req/s",
+                          "p50 ms", "p99 ms", "÷ rdflib-endpoint", "÷ oxigraph serve"], lines))
     return "\n\n".join(out)
 
 
