@@ -24,6 +24,7 @@ import uuid
 import pyoxigraph as ox
 from flask import Blueprint, Response, request
 from werkzeug.datastructures import MIMEAccept
+from werkzeug.routing import PathConverter
 
 from xiancheng.graph.formats import RESULT_FORMATS, rdf_format
 from xiancheng.graph.safeparse import UPLOAD_FORMATS, ParseFailed, UnsafeInput, screen_rdf
@@ -37,6 +38,16 @@ from .negotiation import choose
 from .sparql import _strict_pairs, service
 
 bp = Blueprint("store_protocol", __name__)
+
+
+class AnyPathConverter(PathConverter):
+    """A path that may hold any character, line breaks included (werkzeug's ``path`` stops at
+    them, and the URL would then be 404 instead of naming a graph)."""
+
+    regex = "[^/](?s:.*?)"
+
+
+bp.record_once(lambda state: state.app.url_map.converters.setdefault("anypath", AnyPathConverter))
 
 
 def _target(params, method: str) -> str | None:
@@ -132,7 +143,7 @@ def store():
     return _handle(_target(params, request.method), params)
 
 
-@bp.route("/store/<path:name>", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
+@bp.route("/store/<anypath:name>", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
 def store_direct(name: str):
     """Direct graph identification: this URL is the graph's IRI."""
     params = _strict_pairs(request.query_string, "query string")

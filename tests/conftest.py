@@ -7,7 +7,10 @@ import shutil
 import sys
 from pathlib import Path
 
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from xiancheng.graph import build_dataset
 from xiancheng.graph.build import SOURCES_DIR
@@ -16,6 +19,13 @@ from xiancheng.graph.store import OxigraphStore, RdflibStore
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/servers.py
+
+# Property-based tests (hypothesis, schemathesis): the same examples on every run by default, so
+# that a test run (and CI) says the same thing twice; XIANCHENG_HYPOTHESIS=explore draws new ones
+# each run (and remembers failures in .hypothesis/) to look for new bugs.
+hypothesis_settings.register_profile("repeatable", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore", derandomize=False)
+hypothesis_settings.load_profile(os.environ.get("XIANCHENG_HYPOTHESIS", "repeatable"))
 
 
 @pytest.fixture(scope="session")

@@ -221,3 +221,12 @@ def test_a_graph_named_by_its_store_url(write_app, write_client):
     assert both.status_code == 400 and "names its graph by its URL" in both.get_data(as_text=True)
     assert write_client.delete("/store/notes/1.nt", headers=auth(write_app, "alice")).status_code == 204
     assert write_client.get("/store/notes/1.nt").status_code == 404
+
+
+def test_any_store_url_names_a_graph_even_with_a_line_break(write_app, write_client):
+    """schemathesis found /store/…%0A answered 404 (werkzeug's path converter stops at line breaks)."""
+    body = "<urn:test:lb> <http://www.w3.org/2000/01/rdf-schema#label> \"lb\"@en ."
+    headers = {"Content-Type": "application/n-triples", **auth(write_app, "alice")}
+    assert write_client.put("/store/notes/a%0Ab", data=body, headers=headers).status_code == 201
+    assert ask(write_client, "ASK { GRAPH <http://localhost/store/notes/a%0Ab> { <urn:test:lb> ?p ?o } }")
+    assert write_client.delete("/store/notes/a%0Ab", headers=auth(write_app, "alice")).status_code == 204
