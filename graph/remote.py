@@ -22,8 +22,8 @@ import pyoxigraph as ox
 
 from .screen import RefusedQuery, decode_codepoints, screen, tokens, where_group
 from .store import QueryError, QueryResult, Store, to_rdflib
-from .workers import (LABEL_FUNCTION, Answer, Busy, EngineQueryError, Job, QueryTimeout,
-                      TooManyRows, term_tuple)
+from .workers import (FALLBACK_LANGUAGES, LABEL_FUNCTION, RDFS_LABEL, SKOS_PREF_LABEL, Answer, Busy,
+                      EngineQueryError, Job, QueryTimeout, TooManyRows, term_tuple)
 
 RESULT_TYPES = {"JSON": "application/sparql-results+json", "XML": "application/sparql-results+xml",
                 "CSV": "text/csv", "TSV": "text/tab-separated-values"}
@@ -256,6 +256,70 @@ def _iri(value: str) -> str:
     return str(ox.NamedNode(value))
 
 
+# --- xcf:label on a remote store ------------------------------------------------------------------
+# The local engine computes xcf:label in the query workers. A remote store has no such function, so
+# a call in a SELECT's projection — ``(xcf:label(?x) AS ?name)`` or ``(xcf:label(?x, "en") AS ?n)``
+# — is taken out of the query sent, and its values are filled in afterwards from the labels of the
+# IRIs in the answer (one more request, with those IRIs in VALUES). Any other use gets 400.
+
+_LABEL_BATCH = 200
+
+
+def _label_call_pattern(text: str) -> re.Pattern:
+    namespace, _, local = LABEL_FUNCTION.rpartition("/")
+    names = [re.escape(f"<{LABEL_FUNCTION}>")]
+    names += [re.escape(f"{prefix}:{local}") for prefix in
+              set(re.findall(r"(?i)prefix\s+([^\s:]*):\s*<" + re.escape(namespace + "/") + r">", text))]
+    return re.compile(r"\(\s*(?:" + "|".join(names) + r")\s*\(\s*[?$](\w+)\s*"
+                      r"(?:,\s*([\"'])([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*)\2\s*)?\)\s+AS\s+[?$](\w+)\s*\)", re.I)
+
+
+def split_label_calls(text: str) -> tuple[str, list[tuple[str, str | None, str]], list[str]]:
+    """(the query without its projected xcf:label calls, the calls as (variable, language or None,
+    output variable), the variables of the new projection that the client did not ask for).
+    EngineQueryError if xcf:label is used anywhere else."""
+    decoded = decode_codepoints(text)
+    start = where_group(decoded)
+    match = re.search(r"(?i)\bSELECT\b", decoded)
+    if start is None or match is None or match.start() > start:
+        raise EngineQueryError(LABEL_UNSUPPORTED)
+    head, body = decoded[:start], decoded[start:]
+    calls = [(m.group(1), m.group(3), m.group(4)) for m in _label_call_pattern(decoded).finditer(head)]
+    projected = set(re.findall(r"[?$](\w+)", _label_call_pattern(decoded).sub(" ", head[match.end():])))
+    added = []
+    for variable, _, _ in calls:
+        if variable not in projected and variable not in added:
+            added.append(variable)
+    replaced = iter(f" ?{v} " if v in added and v not in seen else " "
+                    for v, seen in _first_uses(calls))
+    head = _label_call_pattern(decoded).sub(lambda m: next(replaced), head)
+    rewritten = head + body
+    if calls_label_function(rewritten) or not calls:
+        raise EngineQueryError(LABEL_UNSUPPORTED)
+    return rewritten, calls, added
+
+
+def _first_uses(calls):
+    seen: set[str] = set()
+    for variable, _, _ in calls:
+        yield variable, set(seen)
+        seen.add(variable)
+
+
+def _choose_label(entry: dict, language: str | None) -> dict | None:
+    for lang in [language] + list(FALLBACK_LANGUAGES):
+        if lang and lang in entry:
+            return entry[lang]
+    return next(iter(entry.values()), None)
+
+
+LABEL_UNSUPPORTED = ("while the data lives in a remote store, xcf:label works only in a SELECT's "
+                     "projection, as (xcf:label(?x) AS ?name) or (xcf:label(?x, \"en\") AS ?name); "
+                     "elsewhere use rdfs:label with FILTER(lang(?label) = \"zh\")")
+
+
+
+
 # --- the Store interface ------------------------------------------------------------------------
 
 class RemoteStore(Store):
@@ -394,8 +458,9 @@ class RemoteBackend:
     def run(self, job: Job, deadline: float | None = None) -> Answer:
         deadline = self.deadline if deadline is None else deadline
         if calls_label_function(job.query):
-            raise EngineQueryError("xcf:label is not available while the data lives in a remote "
-                                   "store; use rdfs:label with FILTER(lang(?label) = \"zh\")")
+            if job.form != "select":
+                raise EngineQueryError(LABEL_UNSUPPORTED)
+            return self._run_with_labels(job, deadline)
         text = with_values(job.query, job.bindings)
         default, named = self._dataset(job)
         start = time.perf_counter()
@@ -429,6 +494,53 @@ class RemoteBackend:
             return Answer("ask", data, None, time.perf_counter() - start)
         rows = _count_rows(data, job.result_format, job.max_rows)
         return Answer("select", data, rows, time.perf_counter() - start)
+
+    def _run_with_labels(self, job: Job, deadline: float) -> Answer:
+        """A SELECT that projects xcf:label calls: the query without them, then the labels of the
+        IRIs it found, put together as the local engine would have answered."""
+        import json
+        from dataclasses import replace
+
+        started = time.perf_counter()
+        query, calls, added = split_label_calls(job.query)
+        answer = self.run(replace(job, query=query, result_format="JSON"), deadline)
+        results = json.loads(answer.data)
+        iris = sorted({row[v]["value"] for row in results["results"]["bindings"]
+                       for v, _, _ in calls if row.get(v, {}).get("type") == "uri"})
+        labels: dict[str, dict] = {}
+        for i in range(0, len(iris), _LABEL_BATCH):
+            remaining = deadline - (time.perf_counter() - started)
+            if remaining <= 0:
+                raise QueryTimeout(f"the query ran past its deadline of {deadline:g} s")
+            values = " ".join(_iri(iri) for iri in iris[i:i + _LABEL_BATCH])
+            found = self.run(Job(query=f"SELECT ?s ?p ?l WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?l "
+                                       f"FILTER(?p IN (<{SKOS_PREF_LABEL}>, <{RDFS_LABEL}>) && isLiteral(?l)) }}",
+                                 form="select", inference=job.inference, default_graph=job.default_graph,
+                                 named_graphs=job.named_graphs, max_rows=job.max_rows), remaining)
+            rows = json.loads(found.data)["results"]["bindings"]
+            for row in sorted(rows, key=lambda r: r["p"]["value"] == RDFS_LABEL):  # rdfs:label wins
+                labels.setdefault(row["s"]["value"], {})[row["l"].get("xml:lang")] = row["l"]
+        head = [v for v in results["head"]["vars"] if v not in added]
+        for _, _, output in calls:
+            if output not in head:
+                head.append(output)
+        order = {v: i for i, v in enumerate(head)}
+        bindings = []
+        for row in results["results"]["bindings"]:
+            for variable, language, output in calls:
+                term = row.get(variable)
+                label = (_choose_label(labels.get(term["value"], {}), language or job.language)
+                         if term and term.get("type") == "uri" else None)
+                if label is not None:
+                    row[output] = label
+            bindings.append({k: row[k] for k in sorted(row, key=lambda k: order.get(k, len(order)))
+                             if k in order})
+        data = json.dumps({"head": {"vars": head}, "results": {"bindings": bindings}},
+                          ensure_ascii=False).encode("utf-8")
+        if job.result_format != "JSON":
+            data = ox.parse_query_results(data, ox.QueryResultsFormat.JSON).serialize(
+                format=getattr(ox.QueryResultsFormat, job.result_format))
+        return Answer("select", data, len(bindings), time.perf_counter() - started)
 
     def ready(self, timeout: float = 2.0) -> None:
         """Raise unless the store answers a trivial query within ``timeout``."""
