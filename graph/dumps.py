@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .namespaces import PREFIXES
-from .release import Release, read_nquads
+from .release import Release, read_nquads, write_atomically
 
 
 @dataclass(frozen=True)
@@ -41,13 +41,6 @@ MANIFEST = "dumps.json"
 CHECKSUMS = "SHA256SUMS"
 
 
-def _write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 def _copy(source: Path, path: Path) -> None:
@@ -87,7 +80,7 @@ def write_dumps(release: Release, directory: Path) -> dict:
             else:
                 triples = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads)
                 data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-            _write(target, data)
+            write_atomically(target, data)
     files = []
     for dump in DUMP_FILES:
         path = directory / dump.name
@@ -95,8 +88,8 @@ def write_dumps(release: Release, directory: Path) -> dict:
                       "named_graphs": dump.graphs, "bytes": path.stat().st_size, "sha256": _sha256(path)})
     manifest = {"release": release.id, "created": release.meta["created"], "base": release.meta["base"],
                 "triples": release.triples, "graphs": len(release.graphs), "files": files}
-    _write(directory / CHECKSUMS, "".join(f"{f['sha256']}  {f['name']}\n" for f in files).encode())
-    _write(directory / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False).encode())
+    write_atomically(directory / CHECKSUMS, "".join(f"{f['sha256']}  {f['name']}\n" for f in files).encode())
+    write_atomically(directory / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False).encode())
     return manifest
 
 

@@ -35,7 +35,7 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from .release import Release, _fsync_dir, read_nquads
+from .release import Release, _fsync_dir, read_nquads, write_atomically
 
 GRACE_SECONDS = 60.0   # an unused superseded checkpoint is kept this long (a worker may be starting on it)
 # RocksDB appends to its MANIFEST at every flush (3 KB here) and a checkpoint copies it, so after
@@ -124,14 +124,6 @@ def _quads(text: str) -> set:
     return set(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS)) if text else set()
 
 
-def _write_durably(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
 
 
 def _fsync_tree(path: Path) -> None:
@@ -267,7 +259,7 @@ class LiveStore:
         version = self.version + 1
         body = {"version": version, "change": change.to_json(), **record}
         self.broken = True   # until the new version is published (recover() finishes the job)
-        _write_durably(self.journal / f"{version:06d}.json",
+        write_atomically(self.journal / f"{version:06d}.json",
                        json.dumps(body, ensure_ascii=False).encode("utf-8"))
         self._checkpoint_and_publish({**self.meta, "version": version})
         self.broken = False
@@ -287,7 +279,7 @@ class LiveStore:
         os.replace(tmp, final)
         _fsync_dir(self.checkpoints)
         previous = self._published_checkpoint()
-        _write_durably(self.root / "VERSION", json.dumps(meta, indent=1).encode("utf-8"))
+        write_atomically(self.root / "VERSION", json.dumps(meta, indent=1).encode("utf-8"))
         with self._guard:
             self.meta = meta
             if previous is not None and previous != final:

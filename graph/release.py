@@ -92,6 +92,18 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a crash leaves the old file or the new one, never a part:
+    a temporary file beside it, fsync, rename, fsync of the directory."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
 def _write(path: Path, data: bytes) -> str:
     with open(path, "wb") as f:
         f.write(data)
