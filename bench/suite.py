@@ -13,8 +13,8 @@ then measures, each in a fresh process:
    memory per triple (RSS before and after loading, in the worker process) and disk per triple;
 3. every competency query (queries/*.rq, IRIs moved to the synthetic base, parameters taken from
    the data) on each store: p50 and p99 of the time to run it and serialise the result as JSON;
-4. HTTP throughput at concurrency 8 and 32 through the ``http_benchmark`` hook below (issue 3's
-   bench/http.py); "not run" when that module is absent.
+4. HTTP throughput at concurrency 8 and 32 through the ``http_benchmark`` hook below, which
+   bench/http_load.py provides (it drives Debian's wrk); "not run", and why, without wrk.
 
 Targets at 1M triples: Oxigraph load under 10 s and under 500 bytes/triple; every competency query
 p50 under 50 ms. The output is Markdown; docs/performance-scale.md keeps a run of it.
