@@ -43,28 +43,40 @@ class BudgetMeter:
         return getattr(self.backend, name)
 
 
+class _Account:
+    """One client's charges in the window (oldest first) and their running total."""
+    __slots__ = ("entries", "total")
+
+    def __init__(self):
+        self.entries: deque = deque()
+        self.total = 0.0
+
+
 class Budget:
     def __init__(self, seconds: float, window: float):
         self.seconds, self.window = seconds, window
-        self._spent: dict[str, deque] = defaultdict(deque)
+        self._spent: dict[str, _Account] = defaultdict(_Account)
         self._lock = threading.Lock()
 
-    def _trim(self, entries: deque, now: float) -> None:
+    def _trim(self, account: _Account, now: float) -> None:
+        entries = account.entries
         while entries and entries[0][0] <= now - self.window:
-            entries.popleft()
+            account.total -= entries.popleft()[1]
+        if not entries:
+            account.total = 0.0     # no drift from float rounding
 
     def retry_after(self, client: str, now: float | None = None) -> int | None:
         """None if ``client`` may run queries now, else the seconds to wait."""
         now = time.monotonic() if now is None else now
         with self._lock:
-            entries = self._spent.get(client)
-            if not entries:
+            account = self._spent.get(client)
+            if account is None or not account.entries:
                 return None
-            self._trim(entries, now)
-            total = sum(s for _, s in entries)
+            self._trim(account, now)
+            total = account.total
             if total < self.seconds:
                 return None
-            for when, seconds in entries:   # oldest first: wait until enough has expired
+            for when, seconds in account.entries:   # oldest first: wait until enough has expired
                 total -= seconds
                 if total < self.seconds:
                     return max(1, math.ceil(when + self.window - now))
@@ -75,11 +87,12 @@ class Budget:
             return
         now = time.monotonic() if now is None else now
         with self._lock:
-            entries = self._spent[client]
-            entries.append((now, seconds))
-            self._trim(entries, now)
+            account = self._spent[client]
+            account.entries.append((now, seconds))
+            account.total += seconds
+            self._trim(account, now)
             if len(self._spent) > 100_000:   # forget idle clients
-                for key in [k for k, v in self._spent.items() if not v]:
+                for key in [k for k, v in self._spent.items() if not v.entries]:
                     del self._spent[key]
 
 

@@ -298,3 +298,18 @@ def test_methods_an_endpoint_does_not_take_get_405(client):
     assert client.open("/store?default", method="PATCH").status_code == 405
     assert client.get("/update").status_code == 405
     assert json.loads(client.delete("/sparql").data)["error"]["status"] == 405
+
+
+def test_the_budget_keeps_a_running_total_that_expires_with_the_window():
+    """retry_after is O(1) per request while a client is under budget (no sum over its charges)."""
+    from xiancheng.service.budget import Budget
+
+    budget = Budget(seconds=1.0, window=10.0)
+    for i in range(5_000):
+        budget.charge("a", 0.0001, now=i * 0.001)        # 0.5 s within the window
+    assert budget.retry_after("a", now=5.0) is None
+    budget.charge("a", 0.6, now=5.0)                     # 1.1 s: spent
+    wait = budget.retry_after("a", now=5.0)
+    assert wait is not None and 1 <= wait <= 10
+    assert budget.retry_after("a", now=15.1) is None     # everything has left the window
+    assert budget.retry_after("b", now=5.0) is None
