@@ -495,7 +495,7 @@ def main(argv=None) -> int:
     workloads = [all_workloads[w] for w in args.workloads]
     service_env = {"XIANCHENG_SERVER": "granian", "XIANCHENG_HTTP_WORKERS": str(args.http_workers),
                    "XIANCHENG_QUERY_WORKERS": str(args.query_workers), "XIANCHENG_QUERY_TIMEOUT": "60",
-                   "XIANCHENG_QUERY_BUDGET": "0"}
+                   "XIANCHENG_QUERY_BUDGET": "0", "XIANCHENG_ACCESS_LOG": "false"}
     print(f"release {release.id} ({release.triples} triples); {os.cpu_count()} cores; "
           f"runs of {seconds:g} s; work files in {workdir}", file=sys.stderr)
     load_start = f"{os.getloadavg()[0]:.1f}"
