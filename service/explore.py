@@ -17,7 +17,8 @@ from xiancheng.graph import exports
 from xiancheng.graph.network import NetworkError, Projection, network_for
 
 from .errors import ApiError, error_response
-from .sparql import _strict_pairs, service
+from .hardening import query_args
+from .sparql import service
 
 bp = Blueprint("explore", __name__)
 
@@ -39,7 +40,7 @@ class Params:
     """The query string of one request, checked against the parameters the endpoint takes."""
 
     def __init__(self, known: set[str]):
-        self.args = _strict_pairs(request.query_string, "query string")
+        self.args = query_args()
         known = set(known) | set(PROJECTION)
         for name in self.args:
             if name not in known:

@@ -16,9 +16,10 @@ granian would let werkzeug cut short without a word.
 from __future__ import annotations
 
 import io
-from urllib.parse import parse_qsl, unquote_to_bytes
+from urllib.parse import parse_qsl
 
 from flask import Flask, request
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 
 from xiancheng.graph.safeparse import json_depth
 
@@ -76,26 +77,39 @@ def _bound_chunked_body(limit: int) -> None:
     environ.pop("wsgi.input_terminated", None)
 
 
-def _check_query_string() -> None:
+def strict_pairs(raw: bytes, where: str) -> MultiDict:
+    """Parse URL-encoded pairs, refusing bytes that are not UTF-8, before or after percent-decoding
+    (werkzeug would replace them)."""
     try:
-        request.query_string.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise ApiError(400, "Invalid encoding", "the query string is not UTF-8; percent-encode "
+        raise ApiError(400, "Invalid encoding", f"the {where} is not UTF-8; percent-encode "
                        "parameters as UTF-8") from None
-    if b"%" in request.query_string:
-        for pair in request.query_string.split(b"&"):
-            try:
-                unquote_to_bytes(pair.replace(b"+", b" ")).decode("utf-8")
-            except UnicodeDecodeError:
-                raise ApiError(400, "Invalid encoding", "a parameter is not UTF-8 once "
-                               "percent-decoded; percent-encode parameters as UTF-8") from None
+    try:
+        return MultiDict(parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict"))
+    except UnicodeDecodeError:
+        raise ApiError(400, "Invalid encoding", f"a parameter of the {where} is not UTF-8 once "
+                       "percent-decoded; percent-encode parameters as UTF-8") from None
+
+
+_ARGS = "xiancheng.query_args"
+
+
+def query_args() -> ImmutableMultiDict:
+    """The request's query-string parameters, parsed strictly once per request (a 2 KB query
+    takes 0.1-0.2 ms to decode, and the checks here and the views all need it)."""
+    args = request.environ.get(_ARGS)
+    if args is None:
+        args = ImmutableMultiDict(strict_pairs(request.query_string, "query string"))
+        request.environ[_ARGS] = args
+    return args
 
 
 def _check_parameters() -> None:
     known = KNOWN_PARAMETERS.get(request.endpoint or "")
     if known is None:
         return
-    names = set(request.args.keys())
+    names = set(query_args().keys())
     if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
         body = request.get_data(cache=True).decode("utf-8", "replace")
         names |= {name for name, _ in parse_qsl(body, keep_blank_values=True, errors="replace")}
@@ -121,7 +135,7 @@ def init_app(app: Flask, settings) -> None:
         _bound_chunked_body(app.config["MAX_CONTENT_LENGTH"])
         if request.endpoint == "static":
             return
-        _check_query_string()
+        query_args()   # refuses a query string that is not UTF-8
         _check_json_depth(settings.max_query_depth)
         _check_parameters()
 

@@ -11,7 +11,8 @@ from flask import Blueprint, jsonify, render_template, request, url_for
 from xiancheng.graph.queries import ParameterError
 
 from .errors import ApiError
-from .sparql import _strict_pairs, run_query, service
+from .hardening import query_args
+from .sparql import run_query, service
 
 bp = Blueprint("named", __name__)
 
@@ -52,7 +53,7 @@ def run(name):
     query = service().queries.get(name)
     if query is None:
         raise ApiError(404, "No such query", f"there is no named query '{name}'; see /queries")
-    params = _strict_pairs(request.query_string, "query string")
+    params = query_args()
     values = {k: v for k, v in params.items() if k not in RESERVED}
     try:
         bindings = query.bindings(values, service().minter)

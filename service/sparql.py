@@ -9,14 +9,13 @@ of the default graph) and ``lang`` (the preferred language of ``xcf:label``).
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl
-
 from flask import Blueprint, Response, current_app, request
 from werkzeug.datastructures import MultiDict
 
 from .cache import RECORD
 from .core import QueryRequest
 from .errors import ApiError
+from .hardening import query_args, strict_pairs
 from .negotiation import GRAPH_TYPES, choose, media_type
 from . import description
 
@@ -29,16 +28,6 @@ DIRECT = "application/sparql-query"
 
 def service():
     return current_app.extensions["xiancheng"]
-
-
-def _strict_pairs(raw: bytes, where: str) -> MultiDict:
-    """Parse URL-encoded pairs, refusing bytes that are not UTF-8 (werkzeug would replace them)."""
-    try:
-        return MultiDict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True, encoding="utf-8",
-                                   errors="strict"))
-    except UnicodeDecodeError:
-        raise ApiError(400, "Invalid encoding", f"the {where} is not UTF-8; percent-encode the "
-                       "query as UTF-8") from None
 
 
 def _body() -> bytes:
@@ -57,13 +46,13 @@ def _body() -> bytes:
 
 def protocol_params() -> tuple[MultiDict, str | None]:
     """The request's parameters and the query text (None when there is none)."""
-    url = _strict_pairs(request.query_string, "query string")
+    url = query_args()
     if request.method in ("GET", "HEAD"):
         params, body_query = url, None
     elif request.method == "POST":
         ctype = request.mimetype
         if ctype == FORM:
-            form = _strict_pairs(_body(), "request body")
+            form = strict_pairs(_body(), "request body")
             params = MultiDict(list(url.items(multi=True)) + list(form.items(multi=True)))
             body_query = None
         elif ctype == DIRECT:

@@ -33,9 +33,10 @@ from xiancheng.graph.writes import WriteError
 from .auth import require_writer
 from .core import QueryRequest
 from .errors import ApiError
+from .hardening import query_args
 from .live import error_for, write_response
 from .negotiation import choose
-from .sparql import _strict_pairs, service
+from .sparql import service
 
 bp = Blueprint("store_protocol", __name__)
 
@@ -139,14 +140,14 @@ def _document(writer, base: str) -> bytes:
 
 @bp.route("/store", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
 def store():
-    params = _strict_pairs(request.query_string, "query string")
+    params = query_args()
     return _handle(_target(params, request.method), params)
 
 
 @bp.route("/store/<anypath:name>", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
 def store_direct(name: str):
     """Direct graph identification: this URL is the graph's IRI."""
-    params = _strict_pairs(request.query_string, "query string")
+    params = query_args()
     if "graph" in params or "default" in params:
         raise ApiError(400, "Two targets", f"{request.path} names its graph by its URL already: "
                        "leave out graph= and default, or send them to /store")

@@ -18,7 +18,7 @@ from xiancheng.graph.queries import NamedQuery, ParameterError
 from xiancheng.graph.screen import where_group
 
 from .errors import ApiError
-from .sparql import _strict_pairs
+from .hardening import query_args
 
 bp = Blueprint("ui", __name__)
 
@@ -56,7 +56,7 @@ def query_text(name):
     if query is None:
         raise ApiError(404, "No such query", f"there is no named query '{name}'; see /queries")
     try:
-        bindings = query.bindings(_strict_pairs(request.query_string, "query string").to_dict(),
+        bindings = query.bindings(query_args().to_dict(),
                                   svc.minter)
     except ParameterError as e:
         raise ApiError(400, "Invalid parameter", str(e)) from None

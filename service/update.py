@@ -19,8 +19,8 @@ from xiancheng.graph.writes import WriteError
 
 from .auth import require_writer
 from .errors import ApiError
+from .hardening import query_args, strict_pairs
 from .live import error_for, write_response
-from .sparql import _strict_pairs
 
 bp = Blueprint("update", __name__)
 
@@ -39,7 +39,7 @@ def _iris(params: MultiDict, name: str) -> list[str]:
 
 def update_request() -> tuple[str, MultiDict]:
     """The update text and the protocol parameters of this request."""
-    url = _strict_pairs(request.query_string, "query string")
+    url = query_args()
     ctype = request.mimetype
     if ctype == DIRECT:
         charset = request.mimetype_params.get("charset", "utf-8").lower()
@@ -54,7 +54,7 @@ def update_request() -> tuple[str, MultiDict]:
                            "as the update parameter of a form, not both")
         return text, url
     if ctype == FORM:
-        form = _strict_pairs(request.get_data(cache=True), "request body")
+        form = strict_pairs(request.get_data(cache=True), "request body")
         params = MultiDict(list(url.items(multi=True)) + list(form.items(multi=True)))
         updates = form.getlist("update")
         if url.getlist("update"):
