@@ -192,10 +192,11 @@ def store_table(results: dict) -> str:
                 continue
             per_triple = r["memory"] / r["triples"]
             disk = f"{r['disk'] / r['triples']:.0f}" if "disk" in r else ""
-            rows.append([scale, kind, r["triples"], seconds(r["load"]), f"{per_triple:.0f}", disk,
+            rows.append([scale, kind, r["triples"], seconds(r["load"]), seconds(r.get("compact")),
+                         f"{per_triple:.0f}", disk,
                          ratio(r["load"], base.get("load")) if kind != "oxigraph-memory" else ""])
-    return table(["scale", "store", "triples", "load s", "RSS bytes/triple", "disk bytes/triple",
-                  "load vs Oxigraph memory"], rows)
+    return table(["scale", "store", "triples", "load s", "then compacted s", "RSS bytes/triple",
+                  "disk bytes/triple", "load vs Oxigraph memory"], rows)
 
 
 def query_tables(results: dict) -> str:
@@ -235,7 +236,10 @@ def targets(pipe: dict, store_results: dict) -> str:
                     if q["p50"] is None or q["p50"] * 1000 >= TARGETS["query_p50_ms"]]
             per_triple = r["memory"] / r["triples"]
             lines.append(f"- {scale}, {kind}: load {r['load']:.1f} s "
-                         f"({'met' if r['load'] < TARGETS['load_s'] else 'MISSED'}: < {TARGETS['load_s']:.0f} s); "
+                         f"({'met' if r['load'] < TARGETS['load_s'] else 'MISSED'}: < {TARGETS['load_s']:.0f} s"
+                         + (f"; then {r['compact']:.1f} s of compaction, "
+                            f"{'within' if r['load'] + r['compact'] < TARGETS['load_s'] else 'over'} the target "
+                            "with it" if r.get("compact") is not None else "") + "); "
                          f"{per_triple:.0f} bytes/triple in memory "
                          f"({'met' if per_triple < TARGETS['bytes_per_triple'] else 'MISSED'}: < {TARGETS['bytes_per_triple']}); "
                          f"query p50 < {TARGETS['query_p50_ms']:.0f} ms: "
