@@ -24,3 +24,18 @@ def test_the_http_benchmark_runs(data_dir, release, tmp_path):
         assert row in table
     assert "| lookups: ≥ 0.5× Oxigraph server | 2 |" in table
     assert "rows differ" not in out.stderr
+
+
+def test_the_request_cost_profile_runs(data_dir, release):
+    """bench/request_cost.py: the three ways and the stages, for a named query (no figures
+    checked: only that each way answered and each stage was reached)."""
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "request_cost.py"), "--requests", "30", "--wait", "0.0001",
+         "--query", "county-profile", "--data-dir", str(data_dir)],
+        capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert f"release {release.id}" in out.stdout
+    for row in ("| with the query worker |", "| an engine that answers after blocking 0.1 ms |",
+                "| screen |", "|   decoding the query string |", "| content negotiation (format) |",
+                "| hook hardening.init_app._screen |", "| hook auth.init_app._identify |"):
+        assert row in out.stdout, row
