@@ -22,6 +22,7 @@ replayed (applying a change twice gives the same store).
 from __future__ import annotations
 
 import fcntl
+import gzip
 import json
 import os
 import shutil
@@ -35,7 +36,8 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from .release import Release, _fsync_dir, read_nquads, write_atomically
+from .ondisk import parallel_bulk_load
+from .release import Release, _fsync_dir, write_atomically
 
 GRACE_SECONDS = 60.0   # an unused superseded checkpoint is kept this long (a worker may be starting on it)
 # RocksDB appends to its MANIFEST at every flush (3 KB here) and a checkpoint copies it, so after
@@ -213,7 +215,8 @@ class LiveStore:
         self.checkpoints.mkdir()
         self.journal.mkdir()
         self.primary = ox.Store(str(self.root / "primary"))
-        self.primary.bulk_load(read_nquads(release), ox.RdfFormat.N_QUADS)
+        with gzip.open(release.file("nquads")) as quads:
+            parallel_bulk_load(self.primary, quads)
         self._checkpoint_and_publish({
             "version": 0, "seed": release.id,
             "inferred_graph": release.graphs.get("inferred", {}).get("iri"),
