@@ -155,12 +155,13 @@ class Workload:
 
 
 def with_values(text: str, bindings: dict) -> str:
-    """The query with its parameters bound by a trailing VALUES clause (any server can run it)."""
-    if not bindings:
-        return text
-    names = " ".join(f"?{k}" for k in bindings)
-    terms = " ".join(v.n3() for v in bindings.values())
-    return f"{text.rstrip()}\nVALUES ({names}) {{ ({terms}) }}"
+    """The query with its parameters bound by VALUES blocks (any server can run it): the service's
+    remote-store binding (graph.remote.with_values), at the start of the WHERE group and of each
+    subquery's, which gives the same answers as the service's own pre-binding."""
+    from xiancheng.graph.remote import with_values as bind
+    from xiancheng.graph.workers import term_tuple
+
+    return bind(text, {name: term_tuple(value) for name, value in bindings.items()})
 
 
 def competency_queries(minter) -> dict[str, str]:

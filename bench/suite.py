@@ -122,7 +122,7 @@ def http_benchmark(data: Path, inferred: Path, base: str, queries: list[dict], *
 
 
 def queries_for_http(summary: dict) -> list[dict]:
-    """The competency queries for HTTP peers: parameters bound by a trailing VALUES clause (as
+    """The competency queries for HTTP peers: parameters bound by VALUES blocks in the text (as
     bench/http_load.py does), so that every server runs the same text."""
     from bench.http_load import with_values
     from bench.measure import adapted_queries

@@ -20,7 +20,7 @@ import time
 import httpx
 import pyoxigraph as ox
 
-from .screen import RefusedQuery, decode_codepoints, screen, tokens, where_group
+from .screen import RefusedQuery, decode_codepoints, screen, subquery_groups, tokens, where_group
 from .store import QueryError, QueryResult, Store, to_rdflib
 from .workers import (FALLBACK_LANGUAGES, LABEL_FUNCTION, RDFS_LABEL, SKOS_PREF_LABEL, Answer, Busy,
                       EngineQueryError, Job, QueryTimeout, TooManyRows, term_tuple)
@@ -209,17 +209,20 @@ def _term(value: tuple) -> str:
 
 
 def with_values(text: str, bindings: dict[str, tuple]) -> str:
-    """The query with ``bindings`` as a VALUES block at the start of its outermost WHERE group.
+    """The query with ``bindings`` as a VALUES block at the start of its outermost WHERE group and
+    of each subquery's.
 
     The SPARQL 1.1 Protocol has no way to pass bindings, so they must travel in the query text.
     This is safe because none of it is user text: the values are RDF terms that the named query's
     parameter types have already validated (a minted IRI, a year, a bounded string), written by
     pyoxigraph's N-Triples serialiser, which validates IRIs and escapes quotes, backslashes and
     line breaks in literals, so a value cannot close its term early; variable names are checked
-    against SPARQL's VARNAME; and the block goes in at a token boundary found by the tokenizer that
-    screened the query, never inside a string, IRI or comment. A VALUES block first in the group is
-    joined with the rest of it, which gives the same answers as Oxigraph's pre-binding wherever the
-    variable is in scope throughout the group (the named queries; a test compares all of them).
+    against SPARQL's VARNAME; and the blocks go in at token boundaries found by the tokenizer that
+    screened the query, never inside a string, IRI or comment. A VALUES block first in a group is
+    joined with the rest of it, which gives the same answers as Oxigraph's pre-binding (which binds
+    the variable everywhere in the query, subqueries included — a subquery is evaluated on its own,
+    so the outer block alone would not reach it) wherever the variable is in scope throughout the
+    group: the named queries; a test compares all of them.
     """
     if not bindings:
         return text
@@ -233,7 +236,9 @@ def with_values(text: str, bindings: dict[str, tuple]) -> str:
     position = _where_group(decoded)
     if position is None:
         raise EngineQueryError("the query has no WHERE group to bind parameters in")
-    return decoded[:position] + block + decoded[position:]
+    for offset in sorted({position, *subquery_groups(decoded)}, reverse=True):
+        decoded = decoded[:offset] + block + decoded[offset:]
+    return decoded
 
 
 def _where_group(text: str) -> int | None:

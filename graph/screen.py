@@ -95,6 +95,26 @@ def where_group(text: str) -> int | None:
     return None
 
 
+def subquery_groups(text: str) -> list[int]:
+    """The offsets just after the ``{`` that opens the WHERE group of each subquery (a SELECT
+    nested in the query), in order; brackets inside a subquery's SELECT clause (``(EXISTS { … }
+    AS ?e)``) are not its group."""
+    offsets: list[int] = []
+    waiting: list[int] = []   # the bracket depths at which subqueries wait for their group
+    depth = 0
+    for token in tokens(text):
+        if token.kind == "word" and depth > 0 and token.value.lower() == "select":
+            waiting.append(depth)
+        elif token.kind == "open":
+            if token.value == "{" and waiting and waiting[-1] == depth:
+                offsets.append(token.end)
+                waiting.pop()
+            depth += 1
+        elif token.kind == "close":
+            depth -= 1
+    return offsets
+
+
 class RefusedQuery(ValueError):
     """The query is not accepted; the message says why and what to do instead."""
 

@@ -15,7 +15,7 @@ from rdflib.term import Node
 from xiancheng.graph.formats import RDF_FORMATS, RESULT_FORMATS
 from xiancheng.graph.namespaces import PREFIXES, XC
 from xiancheng.graph.queries import NamedQuery, ParameterError
-from xiancheng.graph.screen import where_group
+from xiancheng.graph.screen import subquery_groups, where_group
 
 from .errors import ApiError
 from .hardening import query_args
@@ -68,8 +68,9 @@ def with_values(query: NamedQuery, bindings: dict[str, Node]) -> str:
     """``query.text`` with a ``VALUES ?param { term }`` line per bound parameter, inserted right
     after the opening brace of the WHERE clause (the first ``{`` after SELECT outside brackets, so
     not one of an ``EXISTS`` in the SELECT clause; named queries with parameters are SELECT
-    queries). Terms come from validated parameters and are
-    written with rdflib's escaping."""
+    queries) and of each subquery's WHERE clause (a subquery is evaluated on its own: the outer
+    block would not reach it, where the service's pre-binding does). Terms come from validated
+    parameters and are written with rdflib's escaping."""
     if not bindings:
         return query.text
     described = {p.name: " ".join(p.description.split()) for p in query.params}
@@ -77,10 +78,13 @@ def with_values(query: NamedQuery, bindings: dict[str, Node]) -> str:
                     + (f"  # {described[name]}" if described.get(name) else "")
                     for name, term in bindings.items())
     position = where_group(query.text)
-    if position is not None:
-        rest = query.text[position:]
-        return query.text[:position] + lines + ("" if rest.startswith("\n") else "\n") + rest
-    raise RuntimeError(f"named query '{query.name}' has parameters but no SELECT … WHERE {{ … }}")
+    if position is None:
+        raise RuntimeError(f"named query '{query.name}' has parameters but no SELECT … WHERE {{ … }}")
+    text = query.text
+    for offset in sorted({position, *subquery_groups(text)}, reverse=True):
+        rest = text[offset:]
+        text = text[:offset] + lines + ("" if rest.startswith("\n") else "\n") + rest
+    return text
 
 
 DEFAULT_QUERY = """\

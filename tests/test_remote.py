@@ -46,6 +46,15 @@ def test_values_go_into_the_where_group_not_into_strings_or_comments():
         "CONSTRUCT { ?x ?p ?o } WHERE { VALUES (?x) { (<urn:a>) }  ?x ?p ?o }"
 
 
+def test_values_reach_into_subqueries_as_pre_binding_does():
+    query = ("SELECT ?x ?n WHERE { { SELECT ?x (COUNT(*) AS ?n) (EXISTS { ?x ?q ?r } AS ?e) "
+             "WHERE { ?x ?p ?o } GROUP BY ?x } }")
+    bound = with_values(query, {"x": ("iri", "urn:a")})
+    block = " VALUES (?x) { (<urn:a>) } "
+    assert bound == ("SELECT ?x ?n WHERE {" + block + " { SELECT ?x (COUNT(*) AS ?n) (EXISTS { ?x ?q ?r } "
+                     "AS ?e) WHERE {" + block + " ?x ?p ?o } GROUP BY ?x } }")
+
+
 @pytest.mark.parametrize("value", ['x" } ; DROP ALL #', "line\nbreak \\ back", "'''", "汾阳市\"@zh"])
 def test_a_hostile_string_stays_one_literal(remote, oxigraph, value):
     query = "SELECT ?name WHERE { }"

@@ -89,3 +89,14 @@ def test_where_group_skips_templates_exists_and_strings():
     for query, head in cases.items():
         assert where_group(query) == len(head), query
     assert where_group("DESCRIBE <http://e/x>") is None
+
+
+def test_subquery_groups_are_the_groups_of_nested_selects():
+    from xiancheng.graph.screen import subquery_groups
+
+    query = ("SELECT * WHERE { ?a ?b ?c { SELECT ?x (EXISTS { ?x ?y ?z } AS ?e) WHERE { ?x ?p ?o "
+             "{ SELECT ?o { ?o ?q '{ SELECT' } } } } }")
+    first = query.index("AS ?e) WHERE {") + len("AS ?e) WHERE {")
+    second = query.index("SELECT ?o {") + len("SELECT ?o {")
+    assert subquery_groups(query) == [first, second]
+    assert subquery_groups("SELECT ?x WHERE { ?x ?p ?o }") == []
