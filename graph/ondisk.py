@@ -47,7 +47,8 @@ CHUNK_BYTES = 64 * 2**20   # N-Quads handed to one bulk load at a time
 
 def loader_threads() -> int:
     """Parallel bulk loads: one per core this process may use, at most four."""
-    return max(1, min(4, len(os.sched_getaffinity(0))))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(4, cores or 1))
 
 
 def _split_blank_nodes(chunk: bytes) -> tuple[bytes, bytes]:
