@@ -41,8 +41,6 @@ MANIFEST = "dumps.json"
 CHECKSUMS = "SHA256SUMS"
 
 
-
-
 def _copy(source: Path, path: Path) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(source, "rb") as src, open(tmp, "wb") as dst:

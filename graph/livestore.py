@@ -126,8 +126,6 @@ def _quads(text: str) -> set:
     return set(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS)) if text else set()
 
 
-
-
 def _fsync_tree(path: Path) -> None:
     """Flush a checkpoint: its own files and its directory. Table files (.sst) are hard links to
     files RocksDB already synced when it wrote them."""

@@ -20,10 +20,10 @@ import time
 import httpx
 import pyoxigraph as ox
 
-from .screen import RefusedQuery, decode_codepoints, screen, subquery_groups, tokens, where_group
+from .screen import RefusedQuery, binding_groups, decode_codepoints, screen, tokens, where_group
 from .store import QueryError, QueryResult, Store, to_rdflib
-from .workers import (FALLBACK_LANGUAGES, LABEL_FUNCTION, RDFS_LABEL, SKOS_PREF_LABEL, Answer, Busy,
-                      EngineQueryError, Job, QueryTimeout, TooManyRows, term_tuple)
+from .workers import (LABEL_FUNCTION, RDFS_LABEL, SKOS_PREF_LABEL, Answer, Busy, EngineQueryError, Job,
+                      QueryTimeout, TooManyRows, choose_label, term_tuple)
 
 RESULT_TYPES = {"JSON": "application/sparql-results+json", "XML": "application/sparql-results+xml",
                 "CSV": "text/csv", "TSV": "text/tab-separated-values"}
@@ -233,17 +233,12 @@ def with_values(text: str, bindings: dict[str, tuple]) -> str:
     block = (" VALUES (" + " ".join("?" + n for n in names) + ") { ("
              + " ".join(_term(bindings[n]) for n in names) + ") } ")
     decoded = decode_codepoints(text)
-    position = _where_group(decoded)
-    if position is None:
+    offsets = binding_groups(decoded)
+    if not offsets:
         raise EngineQueryError("the query has no WHERE group to bind parameters in")
-    for offset in sorted({position, *subquery_groups(decoded)}, reverse=True):
+    for offset in offsets:
         decoded = decoded[:offset] + block + decoded[offset:]
     return decoded
-
-
-def _where_group(text: str) -> int | None:
-    """The offset just after the '{' that opens the query's WHERE group."""
-    return where_group(text)
 
 
 def calls_label_function(text: str) -> bool:
@@ -311,18 +306,9 @@ def _first_uses(calls):
         seen.add(variable)
 
 
-def _choose_label(entry: dict, language: str | None) -> dict | None:
-    for lang in [language] + list(FALLBACK_LANGUAGES):
-        if lang and lang in entry:
-            return entry[lang]
-    return next(iter(entry.values()), None)
-
-
 LABEL_UNSUPPORTED = ("while the data lives in a remote store, xcf:label works only in a SELECT's "
                      "projection, as (xcf:label(?x) AS ?name) or (xcf:label(?x, \"en\") AS ?name); "
                      "elsewhere use rdfs:label with FILTER(lang(?label) = \"zh\")")
-
-
 
 
 # --- the Store interface ------------------------------------------------------------------------
@@ -534,7 +520,7 @@ class RemoteBackend:
         for row in results["results"]["bindings"]:
             for variable, language, output in calls:
                 term = row.get(variable)
-                label = (_choose_label(labels.get(term["value"], {}), language or job.language)
+                label = (choose_label(labels.get(term["value"], {}), language or job.language)
                          if term and term.get("type") == "uri" else None)
                 if label is not None:
                     row[output] = label

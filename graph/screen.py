@@ -115,6 +115,15 @@ def subquery_groups(text: str) -> list[int]:
     return offsets
 
 
+def binding_groups(text: str) -> list[int]:
+    """Where VALUES blocks that bind a query's parameters go: just after the ``{`` of its WHERE
+    group and of each subquery's (a subquery is evaluated on its own, so the outer block alone
+    would not reach it, where the engine's pre-binding does), last first, so that inserting in this
+    order leaves the other offsets valid. Empty if the query has no WHERE group."""
+    start = where_group(text)
+    return [] if start is None else sorted({start, *subquery_groups(text)}, reverse=True)
+
+
 class RefusedQuery(ValueError):
     """The query is not accepted; the message says why and what to do instead."""
 

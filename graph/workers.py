@@ -16,7 +16,6 @@ The worker imports only pyoxigraph (not rdflib), so a replacement starts in a fr
 from __future__ import annotations
 
 import gzip
-import json
 import multiprocessing
 import pickle
 import queue
@@ -131,6 +130,15 @@ def _triple_count(data: bytes, fmt, max_rows: int) -> int | None:
     return triples
 
 
+def choose_label(labels: dict, language: str | None):
+    """xcf:label's choice among a resource's labels by language tag: the one asked for, else zh,
+    else en (FALLBACK_LANGUAGES), else any; None if there are none."""
+    for lang in [language, *FALLBACK_LANGUAGES]:
+        if lang and lang in labels:
+            return labels[lang]
+    return next(iter(labels.values()), None)
+
+
 class _Engine:
     """What a worker process holds: the store, its graphs, and a label index."""
 
@@ -165,13 +173,7 @@ class _Engine:
     def label_function(self, default_language):
         def label(term, language=None):
             entry = self.labels.get(getattr(term, "value", None))
-            if not entry:
-                return None
-            wanted = [language.value if language is not None else default_language]
-            for lang in wanted + list(FALLBACK_LANGUAGES):
-                if lang and lang in entry:
-                    return entry[lang]
-            return next(iter(entry.values()))
+            return choose_label(entry or {}, language.value if language is not None else default_language)
         return label
 
     def run(self, job: Job) -> Answer:

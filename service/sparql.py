@@ -16,7 +16,7 @@ from .cache import RECORD
 from .core import QueryRequest
 from .errors import ApiError
 from .hardening import query_args, strict_pairs
-from .negotiation import GRAPH_TYPES, choose, media_type
+from .negotiation import GRAPH_TYPES, choose
 from . import description
 
 bp = Blueprint("sparql", __name__)

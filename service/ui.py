@@ -9,13 +9,13 @@ that what the editor shows is plain SPARQL that runs at ``/sparql`` as it stands
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, url_for
 from rdflib.term import Node
 
 from xiancheng.graph.formats import RDF_FORMATS, RESULT_FORMATS
 from xiancheng.graph.namespaces import PREFIXES, XC
 from xiancheng.graph.queries import NamedQuery, ParameterError
-from xiancheng.graph.screen import subquery_groups, where_group
+from xiancheng.graph.screen import binding_groups
 
 from .errors import ApiError
 from .hardening import query_args
@@ -66,22 +66,20 @@ def query_text(name):
 
 def with_values(query: NamedQuery, bindings: dict[str, Node]) -> str:
     """``query.text`` with a ``VALUES ?param { term }`` line per bound parameter, inserted right
-    after the opening brace of the WHERE clause (the first ``{`` after SELECT outside brackets, so
-    not one of an ``EXISTS`` in the SELECT clause; named queries with parameters are SELECT
-    queries) and of each subquery's WHERE clause (a subquery is evaluated on its own: the outer
-    block would not reach it, where the service's pre-binding does). Terms come from validated
-    parameters and are written with rdflib's escaping."""
+    after the opening brace of the WHERE clause and of each subquery's (graph.screen.binding_groups;
+    named queries with parameters are SELECT queries). Terms come from validated parameters and
+    are written with rdflib's escaping."""
     if not bindings:
         return query.text
     described = {p.name: " ".join(p.description.split()) for p in query.params}
     lines = "".join(f"\n  VALUES ?{name} {{ {term.n3()} }}"
                     + (f"  # {described[name]}" if described.get(name) else "")
                     for name, term in bindings.items())
-    position = where_group(query.text)
-    if position is None:
+    offsets = binding_groups(query.text)
+    if not offsets:
         raise RuntimeError(f"named query '{query.name}' has parameters but no SELECT … WHERE {{ … }}")
     text = query.text
-    for offset in sorted({position, *subquery_groups(text)}, reverse=True):
+    for offset in offsets:
         rest = text[offset:]
         text = text[:offset] + lines + ("" if rest.startswith("\n") else "\n") + rest
     return text
