@@ -11,6 +11,11 @@ package; C, one Lua script) at each concurrency. Workloads:
 * ``lookups`` — short lookups (the labels of each of the 129 divisions), repeated.
 * ``aggregations`` — engine-bound GROUP BY queries over the whole dataset, each request unique.
 
+Beside the peers runs ``flask-pyoxigraph`` (bench/flask_pyoxigraph.py): a bare Flask app answering
+from pyoxigraph in the HTTP process under granian with the same HTTP workers and threads — no
+safety, no cache. It is the floor for any Flask service on pyoxigraph on this machine, and shows
+what the service's own work and its query worker processes add above it.
+
 Before loading, each query's answer is checked to have the same number of rows on every server.
 The added latency is measured at concurrency 1: the p50 of each competency query over HTTP
 (unique requests) minus its p50 run in-process on pyoxigraph (query + JSON serialisation).
@@ -135,6 +140,17 @@ def start_peers(release, names: list[str], workdir: Path, service_env: dict) -> 
                                              headers={"Content-Type": "application/trig"}, method="POST")
             urllib.request.urlopen(request, timeout=300).close()
             peers.append(Peer(name, server, "/query"))
+        elif name == "flask-pyoxigraph":  # the floor: a bare Flask app, the query in-process
+            from xiancheng.settings import SETTINGS
+            threads = service_env.get("XIANCHENG_THREADS") or next(s.default for s in SETTINGS if s.name == "threads")
+            server = start_server([sys.executable, "-m", "granian", "--interface", "wsgi", "--factory",
+                                   "--workers", service_env.get("XIANCHENG_HTTP_WORKERS", "1"),
+                                   "--blocking-threads", str(threads),
+                                   "--host", "127.0.0.1", "--port", str(port), "flask_pyoxigraph:create_app"],
+                                  port, log, "/sparql" + ready,
+                                  env={"XIANCHENG_BARE_NQUADS": str(release.file("nquads")),
+                                       "PYTHONPATH": str(Path(__file__).resolve().parent)})
+            peers.append(Peer(name, server, "/sparql"))
         elif name == "rdflib-endpoint":
             server = start_server([str(BIN / "rdflib-endpoint"), "serve", trig, "--host", "127.0.0.1",
                                    "--port", str(port)], port, log, "/" + ready, timeout=180)
@@ -428,6 +444,10 @@ def targets(runs: list[Run], latency: dict, ours: str, concurrencies: list[int])
             add("p50 added over pyoxigraph ≤ 1 ms (median of the queries)", 1, statistics.median(added),
                 lambda v: v <= 1.0, "{:.2f} ms")
             add("p50 added over pyoxigraph ≤ 1 ms (worst query)", 1, max(added), lambda v: v <= 1.0, "{:.2f} ms")
+        floor = [row["flask-pyoxigraph"] - row["pyoxigraph"] for row in latency.values() if "flask-pyoxigraph" in row]
+        if floor:
+            lines.append(f"| (for reference: added by a bare Flask + pyoxigraph app, median) | 1 | "
+                         f"{statistics.median(floor):.2f} ms | |")
     return lines
 
 
@@ -448,9 +468,11 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="2 s runs (a first look)")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[8, 32])
     parser.add_argument("--workloads", nargs="+", default=["mix", "mix-unique", "lookups", "aggregations"])
-    parser.add_argument("--servers", nargs="+", default=["xiancheng", "oxigraph", "oxigraph-memory", "rdflib-endpoint"],
+    parser.add_argument("--servers", nargs="+",
+                        default=["xiancheng", "oxigraph", "oxigraph-memory", "flask-pyoxigraph", "rdflib-endpoint"],
                         help="xiancheng (granian), xiancheng-waitress, oxigraph (on disk, as `oxigraph load` "
-                             "makes it), oxigraph-memory, rdflib-endpoint")
+                             "makes it), oxigraph-memory, flask-pyoxigraph (a bare Flask app on pyoxigraph "
+                             "under granian: bench/flask_pyoxigraph.py), rdflib-endpoint")
     parser.add_argument("--http-workers", type=int, default=2, help="this service's HTTP worker processes")
     parser.add_argument("--query-workers", type=int, default=2, help="query processes per HTTP worker")
     parser.add_argument("--rounds", type=int, default=2,
