@@ -94,7 +94,7 @@ def stores(path: Path, summary: dict, kinds, runs: int, budget: float, timeout: 
 
 def http_benchmark(data: Path, inferred: Path, base: str, queries: list[dict], *,
                    concurrency: tuple[int, ...] = (8, 32), seconds: float = 10.0,
-                   workdir: Path) -> list[dict] | str:
+                   workdir: Path, rdflib_endpoint: bool = True) -> list[dict] | str:
     """HTTP throughput and latency against this service, rdflib-endpoint and ``oxigraph serve``
     holding the same data — the hook for issue 3's load generator.
 
@@ -105,7 +105,8 @@ def http_benchmark(data: Path, inferred: Path, base: str, queries: list[dict], *
     * ``queries``: {"name", "sparql", "params"} for each competency query — SPARQL text whose IRIs
       are already under ``base``, and the parameter values (strings) for /queries/<name>;
     * ``concurrency``: the numbers of concurrent clients; ``seconds``: how long each level runs;
-    * ``workdir``: where to put stores, logs and ports files.
+    * ``workdir``: where to put stores, logs and ports files;
+    * ``rdflib_endpoint``: whether to run rdflib-endpoint too (``--rdflib-endpoint-max``).
 
     It returns one dict per server and concurrency: {"server": "xiancheng" | "rdflib-endpoint" |
     "oxigraph serve", "concurrency": int, "requests": int, "errors": int, "throughput": requests
@@ -118,7 +119,7 @@ def http_benchmark(data: Path, inferred: Path, base: str, queries: list[dict], *
     if shutil.which("wrk") is None:
         return "not run (bench/http_load.py needs Debian's wrk: make system-deps)"
     return module.http_benchmark(data, inferred, base, queries, concurrency=concurrency,
-                                 seconds=seconds, workdir=workdir)
+                                 seconds=seconds, workdir=workdir, rdflib_endpoint=rdflib_endpoint)
 
 
 def queries_for_http(summary: dict) -> list[dict]:
@@ -288,6 +289,9 @@ def main(argv=None) -> None:
     parser.add_argument("--queries", default="", help="comma-separated names of the queries to time (default: all)")
     parser.add_argument("--timeout", type=float, default=900, help="seconds a standard step may take")
     parser.add_argument("--rdflib-max", default="1M", help="largest scale loaded into rdflib")
+    parser.add_argument("--rdflib-endpoint-max", default="100k",
+                        help="largest scale rdflib-endpoint is run at in the HTTP part (at 1M one pass of "
+                             "the competency queries takes it minutes, so the HTTP part takes hours)")
     parser.add_argument("--standard-max", default="1M", help="largest scale the standard pipeline runs at")
     parser.add_argument("--query-timeout", type=float, default=120.0,
                         help="seconds an rdflib query may take (warm-up and runs) before it is stopped")
@@ -326,7 +330,8 @@ def main(argv=None) -> None:
         if "http" not in skip:
             http[scale] = http_benchmark(path, path.with_suffix(".inferred.nt"), summary["base"],
                                          queries_for_http(summary), seconds=args.http_seconds,
-                                         workdir=workdir)
+                                         workdir=workdir, rdflib_endpoint=synthetic.parse_scale(scale)
+                                         <= synthetic.parse_scale(args.rdflib_endpoint_max))
 
     report = [f"# Scale benchmark\n\n`python bench/suite.py {' '.join(argv if argv is not None else sys.argv[1:])}`"
               f"\n\n{header}; finished with load average "

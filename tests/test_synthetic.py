@@ -136,3 +136,18 @@ def test_the_suite_runs_at_10k(tmp_path):
     for store in ("oxigraph-memory", "oxigraph-disk", "rdflib"):
         assert f"| 10k   | {store}" in text
     assert "county-profile" in text and "error" not in text.lower() and "figures-for-year" not in text
+
+
+def test_the_suite_runs_rdflib_endpoint_up_to_its_largest_scale(tmp_path, monkeypatch):
+    """--rdflib-endpoint-max decides whether the HTTP part runs rdflib-endpoint at a scale (at 1M
+    its passes take hours); the hook is replaced here by one that records what it was asked."""
+    import bench.suite
+
+    asked = []
+    monkeypatch.setattr(bench.suite, "http_benchmark",
+                        lambda *args, rdflib_endpoint, **kwargs: asked.append(rdflib_endpoint) or "not run (test)")
+    (tmp_path / "synthetic-10k-seed1.inferred.nt").write_text("")  # so that no pipeline runs
+    for largest in ("1000", "10k"):
+        bench.suite.main(["--scales", "10k", "--skip", "pipeline,stores", "--workdir", str(tmp_path),
+                          "--rdflib-endpoint-max", largest])
+    assert asked == [False, True]
